@@ -1,0 +1,180 @@
+package dev.dirtypages.kernel.pagemap;
+
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.ALL_KNOWN_CATEGORIES;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_WPALLOWED;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_WRITTEN;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PM_SCAN_CHECK_WPASYNC;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PM_SCAN_WP_MATCHING;
+
+/**
+ * What a {@code PAGEMAP_SCAN} asks: the flags, the four masks and the page limit. Immutable; build one
+ * once and reuse it.
+ *
+ * <p>In the kernel's terms a page matches when {@code ((categories ^ inverted) & required) == required}
+ * and, if {@code anyOf} is set, {@code (categories ^ inverted) & anyOf != 0}. {@link Builder#exclude}
+ * expresses "must not have" by setting a bit in both {@code inverted} and {@code required}.
+ */
+public final class ScanQuery {
+    /** Written pages, reported and re-armed in one atomic step; EPERM where a VMA lost its registration. */
+    public static final ScanQuery COLLECT_AND_REARM = builder()
+            .require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN)
+            .flags(PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC).build();
+
+    /** Written pages, reported only: the arming is left as it is (a read-only observer, e.g. of another process). */
+    public static final ScanQuery WRITTEN = builder()
+            .require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN).build();
+
+    /** Pages of VMAs not registered in write-protect-async mode: what lost its registration. */
+    public static final ScanQuery NOT_WP_ALLOWED = builder()
+            .exclude(PAGE_IS_WPALLOWED).returning(PAGE_IS_WPALLOWED).build();
+
+    private final long flags;
+    private final long inverted;
+    private final long required;
+    private final long anyOf;
+    private final long returnMask;
+    private final long maxPages;
+
+    private ScanQuery(Builder b) {
+        this.flags = b.flags;
+        this.inverted = b.inverted;
+        this.required = b.required;
+        this.anyOf = b.anyOf;
+        this.returnMask = b.returnMask;
+        this.maxPages = b.maxPages;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from this query. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.flags = flags;
+        b.inverted = inverted;
+        b.required = required;
+        b.anyOf = anyOf;
+        b.returnMask = returnMask;
+        b.maxPages = maxPages;
+        return b;
+    }
+
+    public long flags() {
+        return flags;
+    }
+
+    public long categoryInverted() {
+        return inverted;
+    }
+
+    public long categoryMask() {
+        return required;
+    }
+
+    public long categoryAnyofMask() {
+        return anyOf;
+    }
+
+    public long returnMask() {
+        return returnMask;
+    }
+
+    /** The most pages to report in one {@code scan} (0: no limit). */
+    public long maxPages() {
+        return maxPages;
+    }
+
+    public boolean writeProtectsMatches() {
+        return (flags & PM_SCAN_WP_MATCHING) != 0;
+    }
+
+    /** The kernel's matching rule, for tests and for filtering fixture data the same way. */
+    public boolean matches(long categories) {
+        long c = categories ^ inverted;
+        return (c & required) == required && (anyOf == 0 || (c & anyOf) != 0);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("ScanQuery[flags=0x%x, inverted=0x%x, mask=0x%x, anyof=0x%x, return=0x%x, maxPages=%d]",
+                flags, inverted, required, anyOf, returnMask, maxPages);
+    }
+
+    /** Builds a {@link ScanQuery}; bits outside those the kernel defines are rejected here, not by EINVAL. */
+    public static final class Builder {
+        private long flags;
+        private long inverted;
+        private long required;
+        private long anyOf;
+        private long returnMask = ALL_KNOWN_CATEGORIES;
+        private long maxPages;
+
+        private Builder() {
+        }
+
+        /** {@code PM_SCAN_WP_MATCHING} and/or {@code PM_SCAN_CHECK_WPASYNC}. */
+        public Builder flags(long flags) {
+            if ((flags & ~(PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC)) != 0) {
+                throw new IllegalArgumentException(String.format("unknown PAGEMAP_SCAN flags 0x%x", flags));
+            }
+            this.flags = flags;
+            return this;
+        }
+
+        /** Pages must have every one of {@code categories}. */
+        public Builder require(long categories) {
+            checkCategories(categories);
+            this.required |= categories;
+            return this;
+        }
+
+        /** Pages must have none of {@code categories}. */
+        public Builder exclude(long categories) {
+            checkCategories(categories);
+            this.required |= categories;
+            this.inverted |= categories;
+            return this;
+        }
+
+        /** Pages must have at least one of {@code categories}. */
+        public Builder anyOf(long categories) {
+            checkCategories(categories);
+            this.anyOf |= categories;
+            return this;
+        }
+
+        /** The raw {@code category_inverted} mask, for callers that speak the kernel's terms. */
+        public Builder inverted(long categories) {
+            checkCategories(categories);
+            this.inverted = categories;
+            return this;
+        }
+
+        /** The categories reported per region; fewer bits make longer regions. */
+        public Builder returning(long categories) {
+            checkCategories(categories);
+            this.returnMask = categories;
+            return this;
+        }
+
+        /** Report at most {@code pages} pages per {@code scan} (0: no limit). */
+        public Builder maxPages(long pages) {
+            if (pages < 0) {
+                throw new IllegalArgumentException("maxPages must be >= 0: " + pages);
+            }
+            this.maxPages = pages;
+            return this;
+        }
+
+        public ScanQuery build() {
+            return new ScanQuery(this);
+        }
+
+        private static void checkCategories(long categories) {
+            if ((categories & ~ALL_KNOWN_CATEGORIES) != 0) {
+                throw new IllegalArgumentException(String.format("unknown page categories 0x%x", categories));
+            }
+        }
+    }
+}

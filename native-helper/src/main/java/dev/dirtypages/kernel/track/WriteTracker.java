@@ -1,0 +1,174 @@
+package dev.dirtypages.kernel.track;
+
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_WRITTEN;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PM_SCAN_WP_MATCHING;
+
+import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.pagemap.PageRegion;
+import dev.dirtypages.kernel.pagemap.PagemapScanner;
+import dev.dirtypages.kernel.pagemap.RegionVisitor;
+import dev.dirtypages.kernel.pagemap.ScanQuery;
+import dev.dirtypages.kernel.pagemap.ScanResult;
+import dev.dirtypages.kernel.uffd.Userfaultfd;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Write tracking of address ranges: one userfaultfd in write-protect-async mode to register and arm
+ * them, one {@link PagemapScanner} to collect what was written and re-arm it in the same atomic step.
+ *
+ * <p>A range keeps being tracked when its owner replaces VMAs inside it: {@link #collect} notices the
+ * lost registration (EPERM from {@code PM_SCAN_CHECK_WPASYNC}), finds the unregistered stretches,
+ * registers them again and reports all of their pages as written (their content did change: it became
+ * fresh zero pages), so that no write is ever dropped silently.
+ *
+ * <p>Not thread-safe beyond what the scanner serialises: use it from one tracking thread.
+ */
+public final class WriteTracker implements AutoCloseable {
+    /** Arms: write-protects every page that is not yet, reporting nothing. */
+    private static final ScanQuery ARM = ScanQuery.builder()
+            .flags(PM_SCAN_WP_MATCHING).require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN).build();
+
+    /** Repairs per collection before giving up on a range that keeps changing under us. */
+    private static final int MAX_REPAIR_ROUNDS = 64;
+
+    private final Userfaultfd uffd;
+    private final PagemapScanner scanner;
+
+    public WriteTracker(Userfaultfd uffd, PagemapScanner scanner) {
+        this.uffd = uffd;
+        this.scanner = scanner;
+    }
+
+    /** A tracker with its own userfaultfd and a scanner of this process with the default capacity. */
+    public static WriteTracker open() {
+        Userfaultfd uffd = Userfaultfd.openForWriteTracking();
+        try {
+            return new WriteTracker(uffd, PagemapScanner.openSelf(PagemapScanner.DEFAULT_CAPACITY));
+        } catch (RuntimeException e) {
+            uffd.close();
+            throw e;
+        }
+    }
+
+    public Userfaultfd userfaultfd() {
+        return uffd;
+    }
+
+    public PagemapScanner scanner() {
+        return scanner;
+    }
+
+    /**
+     * Registers {@code [start, end)} and arms it: the first interval that {@link #collect} reports starts
+     * now. Holes in the range are allowed (they are skipped); a range entirely unmapped is not.
+     *
+     * @throws KernelException e.g. {@code EBUSY} when another userfaultfd owns part of the range
+     */
+    public void track(long start, long end) {
+        uffd.register(start, end);
+        arm(start, end);
+    }
+
+    /** Write-protects every page of {@code [start, end)} again, forgetting what was written so far. */
+    public void arm(long start, long end) {
+        scanner.scan(start, end, ARM, RegionVisitor.IGNORE);
+    }
+
+    /** Stops tracking {@code [start, end)}; its write protection is removed. */
+    public void untrack(long start, long end) {
+        uffd.unregister(start, end);
+    }
+
+    /**
+     * Reports every page of {@code [start, end)} written since the previous collection (or since it was
+     * armed) to {@code written}, re-arming each page atomically with its report, and repairs lost
+     * registrations on the way.
+     */
+    public CollectResult collect(long start, long end, RegionVisitor written, RepairListener repairs) {
+        end = Pages.alignUp(end);
+        Pages.checkRange(start, end);
+        List<long[]> skipped = new ArrayList<>(0);
+        long cursor = start;
+        long regions = 0;
+        long pages = 0;
+        int ioctls = 0;
+        int reregistered = 0;
+        int rounds = 0;
+        while (Long.compareUnsigned(cursor, end) < 0) {
+            cursor = skipPast(skipped, cursor);
+            if (Long.compareUnsigned(cursor, end) >= 0) {
+                break;
+            }
+            long segmentEnd = nextSkipStart(skipped, cursor, end);
+            ScanResult scan = scanner.scan(cursor, segmentEnd, ScanQuery.COLLECT_AND_REARM, written);
+            regions += scan.regions();
+            pages += scan.pages();
+            ioctls += scan.ioctls();
+            if (!scan.lostRegistration()) {
+                cursor = segmentEnd;
+                continue;
+            }
+            if (++rounds > MAX_REPAIR_ROUNDS) {
+                repairs.untrackable(scan.walkEnd(), segmentEnd, new KernelException(
+                        String.format("repairing [0x%x, 0x%x)", scan.walkEnd(), segmentEnd), 0,
+                        "its mappings kept changing during " + MAX_REPAIR_ROUNDS + " repairs; retried next time"));
+                skipped.add(new long[] {scan.walkEnd(), segmentEnd});
+                cursor = scan.walkEnd();
+                continue;
+            }
+            // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
+            // WP-allowed, register those stretches, and scan again from where the reports ended. The fresh
+            // registrations are unarmed, so the rescan reports their every page written and arms them.
+            cursor = scan.walkEnd();
+            List<PageRegion> lost = scanner.scan(cursor, segmentEnd, ScanQuery.NOT_WP_ALLOWED);
+            ioctls++;
+            for (PageRegion stretch : lost) {
+                try {
+                    uffd.register(stretch.start(), stretch.end());
+                    reregistered++;
+                    repairs.reregistered(stretch.start(), stretch.end());
+                } catch (KernelException e) {
+                    skipped.add(new long[] {stretch.start(), stretch.end()});
+                    repairs.untrackable(stretch.start(), stretch.end(), e);
+                }
+            }
+        }
+        return new CollectResult(regions, pages, ioctls, reregistered, skipped.size());
+    }
+
+    private static long skipPast(List<long[]> skipped, long cursor) {
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (long[] skip : skipped) {
+                if (Long.compareUnsigned(skip[0], cursor) <= 0 && Long.compareUnsigned(skip[1], cursor) > 0) {
+                    cursor = skip[1];
+                    moved = true;
+                }
+            }
+        }
+        return cursor;
+    }
+
+    private static long nextSkipStart(List<long[]> skipped, long cursor, long end) {
+        long next = end;
+        for (long[] skip : skipped) {
+            if (Long.compareUnsigned(skip[0], cursor) > 0 && Long.compareUnsigned(skip[0], next) < 0) {
+                next = skip[0];
+            }
+        }
+        return next;
+    }
+
+    /** Closes the scanner and the userfaultfd: the kernel drops every registration and its protection. */
+    @Override
+    public void close() {
+        try {
+            scanner.close();
+        } finally {
+            uffd.close();
+        }
+    }
+}
