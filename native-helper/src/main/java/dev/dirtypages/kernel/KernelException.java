@@ -11,7 +11,7 @@ public class KernelException extends RuntimeException {
     private final int errno;
 
     public KernelException(String operation, int errno, String explanation) {
-        super(operation + " failed: " + Errno.name(errno)
+        super(operation + " failed" + (errno == 0 ? "" : ": " + Errno.name(errno))
                 + (explanation == null || explanation.isEmpty() ? "" : ": " + explanation));
         this.operation = operation;
         this.errno = errno;
@@ -22,7 +22,7 @@ public class KernelException extends RuntimeException {
         return operation;
     }
 
-    /** The errno the kernel returned. */
+    /** The errno the kernel returned; 0 where the failure was this layer's own judgement. */
     public int errno() {
         return errno;
     }

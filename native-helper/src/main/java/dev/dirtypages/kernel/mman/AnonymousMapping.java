@@ -88,8 +88,12 @@ public final class AnonymousMapping implements AutoCloseable {
         return address + length;
     }
 
-    /** The address of byte {@code offset}, checked to lie inside the mapping. */
+    /** The address of byte {@code offset}, checked to lie inside the mapping, which must still be mapped. */
     public long at(long offset) {
+        if (closed) {
+            // Touching or remapping an unmapped (and possibly reused) address would crash the JVM or clobber memory.
+            throw new IllegalStateException(this + " is closed");
+        }
         if (offset < 0 || offset >= length) {
             throw new IndexOutOfBoundsException("offset " + offset + " outside a mapping of " + length + " bytes");
         }

@@ -57,6 +57,7 @@ public final class ScanQuery {
         b.anyOf = anyOf;
         b.returnMask = returnMask;
         b.maxPages = maxPages;
+        b.requiredNotExcluded = required & ~inverted;
         return b;
     }
 
@@ -109,6 +110,10 @@ public final class ScanQuery {
         private long anyOf;
         private long returnMask = ALL_KNOWN_CATEGORIES;
         private long maxPages;
+        /** Bits asked for by {@link #require}, to catch a bit also excluded. */
+        private long requiredNotExcluded;
+        /** {@link #inverted} was set directly: the caller speaks the kernel's terms, no overlap is checked. */
+        private boolean raw;
 
         private Builder() {
         }
@@ -126,6 +131,7 @@ public final class ScanQuery {
         public Builder require(long categories) {
             checkCategories(categories);
             this.required |= categories;
+            this.requiredNotExcluded |= categories;
             return this;
         }
 
@@ -148,6 +154,7 @@ public final class ScanQuery {
         public Builder inverted(long categories) {
             checkCategories(categories);
             this.inverted = categories;
+            this.raw = true;
             return this;
         }
 
@@ -167,7 +174,24 @@ public final class ScanQuery {
             return this;
         }
 
+        /**
+         * @throws IllegalArgumentException when a bit is both required (or any-of) and excluded: the kernel
+         *         would read it with the inverted meaning, which is never what the caller meant
+         */
         public ScanQuery build() {
+            long excluded = inverted & required;
+            if (raw) {
+                return new ScanQuery(this);
+            }
+            if ((anyOf & inverted) != 0) {
+                throw new IllegalArgumentException(String.format(
+                        "categories 0x%x are both excluded and any-of: the kernel would match their absence",
+                        anyOf & inverted));
+            }
+            if ((excluded & requiredNotExcluded) != 0) {
+                throw new IllegalArgumentException(String.format(
+                        "categories 0x%x are both required and excluded", excluded & requiredNotExcluded));
+            }
             return new ScanQuery(this);
         }
 

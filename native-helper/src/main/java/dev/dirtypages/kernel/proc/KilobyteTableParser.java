@@ -20,6 +20,9 @@ public final class KilobyteTableParser {
                 continue;
             }
             String key = line.substring(0, colon).trim();
+            if (key.chars().anyMatch(Character::isWhitespace)) {
+                continue; // no key has a blank: this is a header such as smaps' "start-end perms offset 00:00 ..."
+            }
             String[] value = line.substring(colon + 1).trim().split("\\s+");
             if (value.length == 0 || value[0].isEmpty()) {
                 continue;

@@ -84,7 +84,8 @@ public final class WriteTracker implements AutoCloseable {
     /**
      * Reports every page of {@code [start, end)} written since the previous collection (or since it was
      * armed) to {@code written}, re-arming each page atomically with its report, and repairs lost
-     * registrations on the way.
+     * registrations on the way. Collect only ranges this tracker tracks: any part of the range that is
+     * not registered counts as a lost registration and is registered.
      */
     public CollectResult collect(long start, long end, RegionVisitor written, RepairListener repairs) {
         end = Pages.alignUp(end);
