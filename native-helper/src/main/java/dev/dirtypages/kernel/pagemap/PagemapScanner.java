@@ -24,8 +24,17 @@ import java.util.List;
  * <p>Calls are serialised: the buffers belong to the scanner. Close it to free them.
  */
 public final class PagemapScanner implements AutoCloseable {
-    /** A sensible output vector: 1024 regions, 24 KiB. */
-    public static final int DEFAULT_CAPACITY = 1024;
+    /**
+     * The most regions one ioctl is asked for. The kernel gathers regions in a buffer of 512
+     * ({@code PAGEMAP_WALK_SIZE >> PAGE_SHIFT}); asked for more, it walks in several rounds within one call
+     * and, on 6.18, leaves {@code walk_end} at the end of the first round even when the walk reached the end
+     * of the range, so that resuming there reports the tail twice. At most 512 per call keeps
+     * {@code walk_end} exact.
+     */
+    public static final int REGIONS_PER_IOCTL = 512;
+
+    /** The output vector this layer uses by default: {@link #REGIONS_PER_IOCTL} regions, 12 KiB. */
+    public static final int DEFAULT_CAPACITY = REGIONS_PER_IOCTL;
 
     private static final int OFF_SIZE = PmScanArg.offsetOf("size");
     private static final int OFF_FLAGS = PmScanArg.offsetOf("flags");
@@ -44,6 +53,8 @@ public final class PagemapScanner implements AutoCloseable {
     private final FileDescriptor pagemap;
     private final String path;
     private final int capacity;
+    /** Regions asked for per ioctl: the capacity, at most {@link #REGIONS_PER_IOCTL}. */
+    private final int perIoctl;
     private final Memory arg = new Memory(PmScanArg.SIZE);
     private final Memory vec;
     private final long[] regions;
@@ -52,8 +63,9 @@ public final class PagemapScanner implements AutoCloseable {
         this.pagemap = pagemap;
         this.path = path;
         this.capacity = capacity;
-        this.vec = new Memory((long) capacity * PagemapBinding.PageRegion.SIZE);
-        this.regions = new long[capacity * REGION_LONGS];
+        this.perIoctl = Math.min(capacity, REGIONS_PER_IOCTL);
+        this.vec = new Memory((long) perIoctl * PagemapBinding.PageRegion.SIZE);
+        this.regions = new long[perIoctl * REGION_LONGS];
     }
 
     /** A scanner of this process's memory with an output vector of {@code capacity} regions. */
@@ -76,7 +88,7 @@ public final class PagemapScanner implements AutoCloseable {
         return new PagemapScanner(FileDescriptor.openReadOnly(path), path, capacity);
     }
 
-    /** The output vector's capacity, in regions. */
+    /** The output vector's capacity, in regions (each ioctl asks for at most {@link #REGIONS_PER_IOCTL}). */
     public int capacity() {
         return capacity;
     }
@@ -121,7 +133,7 @@ public final class PagemapScanner implements AutoCloseable {
             if (checkWpAsync) {
                 // On EPERM the kernel returns -1, not the count it filled: zeroed slots let us count them,
                 // and those pages are already re-armed, so they must not be dropped.
-                vec.clear((long) capacity * PagemapBinding.PageRegion.SIZE);
+                vec.clear((long) perIoctl * PagemapBinding.PageRegion.SIZE);
             }
             int filled;
             calls++;
@@ -177,6 +189,12 @@ public final class PagemapScanner implements AutoCloseable {
                                 + "whole, so maxPages (%d) must be at least the pages of one huge page and the "
                                 + "range must not start or end inside one", cursor, query.maxPages()));
             }
+            if (filled < perIoctl) {
+                // The kernel stops early only when the vector is full or the page limit is reached (handled
+                // above): fewer regions than asked for means the walk reached the end of the range.
+                cursor = end;
+                break;
+            }
             cursor = walkEnd;
         }
         if (pendingStart >= 0) {
@@ -193,7 +211,7 @@ public final class PagemapScanner implements AutoCloseable {
         arg.setLong(OFF_END, end);
         arg.setLong(OFF_WALK_END, 0);
         arg.setLong(OFF_VEC, com.sun.jna.Pointer.nativeValue(vec));
-        arg.setLong(OFF_VEC_LEN, capacity);
+        arg.setLong(OFF_VEC_LEN, perIoctl);
         arg.setLong(OFF_MAX_PAGES, maxPages);
         arg.setLong(OFF_INVERTED, query.categoryInverted());
         arg.setLong(OFF_MASK, query.categoryMask());
@@ -202,9 +220,9 @@ public final class PagemapScanner implements AutoCloseable {
     }
 
     private int countFilled() {
-        vec.read(0, regions, 0, capacity * REGION_LONGS);
+        vec.read(0, regions, 0, perIoctl * REGION_LONGS);
         int n = 0;
-        while (n < capacity && regions[n * REGION_LONGS + 1] != 0) {
+        while (n < perIoctl && regions[n * REGION_LONGS + 1] != 0) {
             n++;
         }
         return n;
