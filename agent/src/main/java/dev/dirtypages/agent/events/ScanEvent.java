@@ -1,0 +1,53 @@
+package dev.dirtypages.agent.events;
+
+import jdk.jfr.DataAmount;
+import jdk.jfr.Description;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
+import jdk.jfr.Timespan;
+
+/** One scan of every tracked region; the event's duration is the scan's own. */
+@Name("dirtypages.Scan")
+@Label("Scan")
+@Description("A scan and re-arm of the tracked memory: what was written in the interval it covers.")
+public final class ScanEvent extends DirtyPagesEvent {
+    @Label("Scan Id")
+    @Description("Counts the scans from 1; dirtypages.DirtyRange events carry it.")
+    public long scanId;
+
+    @Label("Trigger")
+    @Description("What started the scan: timer, chunk end or shutdown.")
+    public String trigger;
+
+    @Label("Interval")
+    @Description("The time since the previous scan (or since arming): the writes reported happened in it.")
+    @Timespan(Timespan.NANOSECONDS)
+    public long interval;
+
+    @Label("Written Pages")
+    @Description("Pages written in the interval.")
+    public long writtenPages;
+
+    @Label("Written")
+    @Description("Bytes in the pages written in the interval.")
+    @DataAmount
+    public long writtenBytes;
+
+    @Label("Tracked")
+    @Description("Bytes of memory tracked during the scan.")
+    @DataAmount
+    public long trackedBytes;
+
+    @Label("Ranges Found")
+    @Description("Contiguous written ranges the scan found.")
+    public long rangesFound;
+
+    @Label("Ranges Left Out")
+    @Description("Ranges found but not emitted as dirtypages.DirtyRange events because of the maxranges bound.")
+    public long rangesOmitted;
+
+    @Label("Re-registered")
+    @Description("Stretches that had lost their registration (the JVM remapped them) and were registered again; "
+            + "their pages count as written.")
+    public long reregistered;
+}

@@ -1,0 +1,50 @@
+package dev.dirtypages.agent.options;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The agent's options, parsed once by {@link OptionsParser} and immutable after. See
+ * {@link Option} for what each means and docs/options.md for the table users read.
+ *
+ * @param interval       how often the tracked regions are scanned and re-armed
+ * @param regions        what to track
+ * @param file           where the agent's own recording is written at exit; empty: events go to the
+ *                       recordings the user starts
+ * @param log            how much to say on stderr
+ * @param maxRanges      the most {@code dirtypages.DirtyRange} events per scan (the rest are counted)
+ * @param mergeGapBytes  neighbouring written ranges at most this far apart are reported as one (0: exact)
+ */
+public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<Path> file, LogLevel log,
+                           int maxRanges, long mergeGapBytes) {
+    public AgentOptions {
+        regions = Set.copyOf(regions);
+    }
+
+    /** The options with nothing given. */
+    public static AgentOptions defaults() {
+        return new AgentOptions(Duration.ofSeconds(1), Set.of(RegionKind.HEAP), Optional.empty(), LogLevel.INFO,
+                10_000, 0);
+    }
+
+    /** The options as {@code key=value,...}, in the syntax they are given in (for the status event). */
+    public String describe() {
+        StringBuilder out = new StringBuilder();
+        out.append("interval=").append(OptionsParser.formatDuration(interval));
+        out.append(",regions=");
+        boolean first = true;
+        for (RegionKind kind : RegionKind.values()) {
+            if (regions.contains(kind)) {
+                out.append(first ? "" : "+").append(kind.optionName());
+                first = false;
+            }
+        }
+        file.ifPresent(f -> out.append(",file=").append(f));
+        out.append(",log=").append(log.name().toLowerCase(java.util.Locale.ROOT));
+        out.append(",maxranges=").append(maxRanges);
+        out.append(",merge=").append(mergeGapBytes);
+        return out.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.dirtypages.agent.options;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Every option the agent takes: its key, default and meaning. This is the one list; the parser's
+ * messages and docs/options.md follow it (a test checks the document names each key).
+ */
+public enum Option {
+    INTERVAL("interval", "1s", "How often tracked memory is scanned and re-armed: a number with a unit "
+            + "(ms, s, m), from 10ms to 1h."),
+    REGIONS("regions", "heap", "What to track, joined with '+': heap. Empty (regions=) tracks nothing."),
+    FILE("file", "(none)", "Start a recording of the dirtypages events and write it to this .jfr file at exit. "
+            + "Without it the events go to the recordings the user starts (-XX:StartFlightRecording, JMC)."),
+    LOG("log", "info", "What the agent prints on stderr: off, error, warn, info or debug."),
+    MAX_RANGES("maxranges", "10000", "The most dirtypages.DirtyRange events one scan emits; the ranges left out "
+            + "are counted in dirtypages.Scan. 0 emits none."),
+    MERGE("merge", "0", "Report written ranges separated by at most this gap as one range (bytes, or with a "
+            + "unit k, m, g). 0 reports ranges exactly.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Option(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** {@code "interval, regions, file, ..."}: for messages that name the valid options. */
+    public static String validKeys() {
+        return Arrays.stream(values()).map(Option::key).collect(Collectors.joining(", "));
+    }
+}

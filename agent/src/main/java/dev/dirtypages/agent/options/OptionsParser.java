@@ -1,0 +1,226 @@
+package dev.dirtypages.agent.options;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the agent's option string ({@code key=value,...}) into {@link ParsedOptions}. Never throws:
+ * every problem becomes one line that names the option and what would be valid.
+ */
+public final class OptionsParser {
+    static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+    static final Duration MAX_INTERVAL = Duration.ofHours(1);
+    static final int MAX_RANGES_LIMIT = 1_000_000;
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
+
+    private OptionsParser() {
+    }
+
+    /** Parses {@code raw}; {@code null} or blank gives the defaults. */
+    public static ParsedOptions parse(String raw) {
+        AgentOptions d = AgentOptions.defaults();
+        Duration interval = d.interval();
+        Set<RegionKind> regions = d.regions();
+        Optional<Path> file = d.file();
+        LogLevel log = d.log();
+        int maxRanges = d.maxRanges();
+        long merge = d.mergeGapBytes();
+        List<String> errors = new ArrayList<>();
+        if (raw == null || raw.isBlank()) {
+            return new ParsedOptions(d, errors);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String item : raw.split(",", -1)) {
+            String trimmed = item.trim();
+            if (trimmed.isEmpty()) {
+                errors.add("empty option in '" + raw + "' (options are key=value separated by ','; valid: "
+                        + Option.validKeys() + ")");
+                continue;
+            }
+            int eq = trimmed.indexOf('=');
+            if (eq <= 0) {
+                errors.add("option '" + trimmed + "' is not key=value (valid options: " + Option.validKeys() + ")");
+                continue;
+            }
+            String key = trimmed.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String value = trimmed.substring(eq + 1).trim();
+            Option option = find(key);
+            if (option == null) {
+                errors.add("unknown option '" + key + "' (valid options: " + Option.validKeys() + ")");
+                continue;
+            }
+            if (!seen.add(key)) {
+                errors.add("option '" + key + "' is given more than once");
+                continue;
+            }
+            try {
+                switch (option) {
+                    case INTERVAL:
+                        interval = parseInterval(value);
+                        break;
+                    case REGIONS:
+                        regions = parseRegions(value);
+                        break;
+                    case FILE:
+                        file = Optional.of(parseFile(value));
+                        break;
+                    case LOG:
+                        log = parseLog(value);
+                        break;
+                    case MAX_RANGES:
+                        maxRanges = (int) parseBoundedLong(value, 0, MAX_RANGES_LIMIT);
+                        break;
+                    case MERGE:
+                        merge = parseSize(value);
+                        break;
+                    default:
+                        throw new IllegalStateException("unhandled option " + option);
+                }
+            } catch (IllegalArgumentException e) {
+                errors.add(key + "=" + value + ": " + e.getMessage());
+            }
+        }
+        return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge), errors);
+    }
+
+    private static Option find(String key) {
+        for (Option o : Option.values()) {
+            if (o.key().equals(key)) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    static Duration parseInterval(String value) {
+        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a whole number with a unit ms, s, m or h (e.g. 200ms, 1s)");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d;
+        switch (m.group(2)) {
+            case "ms":
+                d = Duration.ofMillis(n);
+                break;
+            case "s":
+                d = Duration.ofSeconds(n);
+                break;
+            case "m":
+                d = Duration.ofMinutes(Math.min(n, 1_000_000));
+                break;
+            default:
+                d = Duration.ofHours(Math.min(n, 1_000_000));
+        }
+        if (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
+            throw new IllegalArgumentException("must be between 10ms and 1h");
+        }
+        return d;
+    }
+
+    static Set<RegionKind> parseRegions(String value) {
+        Set<RegionKind> out = EnumSet.noneOf(RegionKind.class);
+        if (value.isEmpty()) {
+            return out;
+        }
+        for (String name : value.split("\\+", -1)) {
+            String n = name.trim();
+            Optional<RegionKind> kind = RegionKind.fromOptionName(n);
+            if (kind.isEmpty()) {
+                StringBuilder valid = new StringBuilder();
+                for (RegionKind k : RegionKind.values()) {
+                    valid.append(valid.length() == 0 ? "" : ", ").append(k.optionName());
+                }
+                throw new IllegalArgumentException("unknown region kind '" + n + "' (valid: " + valid
+                        + "; join several with '+')");
+            }
+            out.add(kind.get());
+        }
+        return out;
+    }
+
+    static Path parseFile(String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("needs a path to a .jfr file");
+        }
+        Path path;
+        try {
+            path = Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path (" + e.getReason() + ")");
+        }
+        if (Files.isDirectory(path)) {
+            throw new IllegalArgumentException("is a directory; name a file, e.g. " + path.resolve("dirtypages.jfr"));
+        }
+        Path parent = path.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("directory " + parent + " does not exist");
+        }
+        if (!Files.isWritable(parent) || (Files.exists(path) && !Files.isWritable(path))) {
+            throw new IllegalArgumentException("cannot be written by this process");
+        }
+        return path;
+    }
+
+    static LogLevel parseLog(String value) {
+        try {
+            return LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("expected off, error, warn, info or debug");
+        }
+    }
+
+    static long parseBoundedLong(String value, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("expected a whole number from " + min + " to " + max);
+        }
+        return n;
+    }
+
+    static long parseSize(String value) {
+        Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a size in bytes, optionally with a unit k, m or g (e.g. 64k)");
+        }
+        long n = Long.parseLong(m.group(1));
+        int shift = m.group(2).isEmpty() ? 0 : "kmg".indexOf(m.group(2)) * 10 + 10;
+        if (n > (Long.MAX_VALUE >> 30) || (n << shift) > (1L << 40)) {
+            throw new IllegalArgumentException("must be at most 1t");
+        }
+        return n << shift;
+    }
+
+    /** {@code 1s}, {@code 200ms}: the shortest exact form of {@code d}. */
+    public static String formatDuration(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        return ms + "ms";
+    }
+}

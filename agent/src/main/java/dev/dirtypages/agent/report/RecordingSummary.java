@@ -1,0 +1,219 @@
+package dev.dirtypages.agent.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Report: a readable summary of the dirtypages events in a recording, for a terminal.
+ * {@code java -jar dirtypages-agent.jar summary recording.jfr}.
+ */
+public final class RecordingSummary {
+    private static final long PAGE = 4096;
+
+    private final List<RecordedEvent> scans = new ArrayList<>();
+    private final Map<String, long[]> bytesByRegion = new TreeMap<>();
+    /** Per region: how many scans reported each page. */
+    private final Map<String, Map<Long, Integer>> scansByPage = new TreeMap<>();
+    private final List<String> tracked = new ArrayList<>();
+    private final List<String> untracked = new ArrayList<>();
+    private final Map<String, Integer> statuses = new LinkedHashMap<>();
+    private long dirtyRanges;
+    private long reregistrations;
+    private long gcs;
+    private Instant first;
+    private Instant last;
+
+    private RecordingSummary() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: java -jar dirtypages-agent.jar summary <recording.jfr>");
+            System.exit(2);
+        }
+        Path file = Path.of(args[0]);
+        if (!Files.isReadable(file)) {
+            System.err.println("dirtypages: cannot read " + file);
+            System.exit(1);
+        }
+        read(file).print(file, System.out);
+    }
+
+    /** Reads every dirtypages event of {@code file}. */
+    public static RecordingSummary read(Path file) throws IOException {
+        RecordingSummary summary = new RecordingSummary();
+        try (RecordingFile recording = new RecordingFile(file)) {
+            while (recording.hasMoreEvents()) {
+                summary.accept(recording.readEvent());
+            }
+        }
+        summary.scans.sort((a, b) -> Long.compare(a.getLong("scanId"), b.getLong("scanId")));
+        return summary;
+    }
+
+    private void accept(RecordedEvent e) {
+        String name = e.getEventType().getName();
+        Instant t = e.getStartTime();
+        if (name.startsWith("dirtypages.")) {
+            first = first == null || t.isBefore(first) ? t : first;
+            last = last == null || e.getEndTime().isAfter(last) ? e.getEndTime() : last;
+        }
+        switch (name) {
+            case "dirtypages.Scan":
+                scans.add(e);
+                break;
+            case "dirtypages.DirtyRange": {
+                dirtyRanges++;
+                long start = e.getLong("startAddress");
+                long end = e.getLong("endAddress");
+                long[] totals = bytesByRegion.computeIfAbsent(e.getString("region"), k -> new long[2]);
+                totals[0] += end - start;
+                totals[1]++;
+                Map<Long, Integer> pages = scansByPage.computeIfAbsent(e.getString("region"), k -> new HashMap<>());
+                for (long page = start; page < end; page += PAGE) {
+                    pages.merge(page, 1, Integer::sum);
+                }
+                break;
+            }
+            case "dirtypages.RegionTracked":
+                if (e.getString("reason").startsWith("registered again")) {
+                    reregistrations++;
+                } else {
+                    tracked.add(String.format("%s [0x%x, 0x%x) %s, %s", e.getString("kind"), e.getLong("startAddress"),
+                            e.getLong("endAddress"), bytes(e.getLong("size")), e.getString("reason")));
+                }
+                break;
+            case "dirtypages.RegionUntracked":
+                untracked.add(String.format("%s [0x%x, 0x%x): %s", e.getString("kind"), e.getLong("startAddress"),
+                        e.getLong("endAddress"), e.getString("reason")));
+                break;
+            case "dirtypages.AgentStatus": {
+                String line = e.getString("state") + "; options " + e.getString("options") + "; kernel "
+                        + e.getString("kernel")
+                        + (e.getString("problems").isEmpty() ? "" : "; problems: " + e.getString("problems"));
+                statuses.merge(line, 1, Integer::sum);
+                break;
+            }
+            case "jdk.GarbageCollection":
+                gcs++;
+                break;
+            default:
+                break;
+        }
+    }
+
+    public long scanCount() {
+        return scans.size();
+    }
+
+    public long dirtyRangeCount() {
+        return dirtyRanges;
+    }
+
+    /** The distinct pages any DirtyRange event named, over all regions. */
+    public long distinctPages() {
+        return scansByPage.values().stream().mapToLong(Map::size).sum();
+    }
+
+    public void print(Path file, PrintStream out) {
+        out.println("dirtypages summary of " + file);
+        if (first == null) {
+            out.println("  no dirtypages events: was the agent loaded, and were its events enabled "
+                    + "(file= option, or settings=dirtypages.jfc)?");
+            return;
+        }
+        out.printf("  span            %s .. %s (%.1f s)%n", first, last, Duration.between(first, last).toMillis() / 1000.0);
+        statuses.keySet().forEach(s -> out.println("  agent           " + s));
+        tracked.forEach(t -> out.println("  tracked         " + t));
+        if (reregistrations > 0) {
+            out.println("  re-registered   " + reregistrations + " stretches the JVM remapped (heap commits and "
+                    + "uncommits), their pages counted as written");
+        }
+        untracked.forEach(u -> out.println("  untracked       " + u));
+        if (scans.isEmpty()) {
+            out.println("  no scans recorded");
+            return;
+        }
+        List<Long> written = new ArrayList<>();
+        List<Long> durations = new ArrayList<>();
+        List<Long> intervals = new ArrayList<>();
+        Map<String, Integer> triggers = new TreeMap<>();
+        long totalWritten = 0;
+        long omitted = 0;
+        long tracked = 0;
+        for (RecordedEvent s : scans) {
+            written.add(s.getLong("writtenBytes"));
+            durations.add(s.getDuration().toNanos());
+            intervals.add(s.getLong("interval"));
+            triggers.merge(s.getString("trigger"), 1, Integer::sum);
+            totalWritten += s.getLong("writtenBytes");
+            omitted += s.getLong("rangesOmitted");
+            tracked = Math.max(tracked, s.getLong("trackedBytes"));
+        }
+        out.printf("  scans           %d %s, interval median %s%n", scans.size(), triggers, millis(median(intervals)));
+        out.printf("  tracked         %s%n", bytes(tracked));
+        out.printf("  written/scan    median %s, max %s; %s in all%n", bytes(median(written)),
+                bytes(Collections.max(written)), bytes(totalWritten));
+        out.printf("  scan time       median %s, max %s%n", millis(median(durations)), millis(Collections.max(durations)));
+        out.printf("  ranges          %d DirtyRange events%s%n", dirtyRanges,
+                omitted > 0 ? ", " + omitted + " left out by maxranges" : "");
+        for (Map.Entry<String, long[]> r : bytesByRegion.entrySet()) {
+            Map<Long, Integer> pages = scansByPage.getOrDefault(r.getKey(), Map.of());
+            long everyScan = pages.values().stream().filter(n -> n == scans.size()).count();
+            long mostScans = scansWithMostOf(pages, scans.size());
+            out.printf("  region          %s: %s written in %d ranges; %d distinct pages (%s), %d written in every "
+                            + "scan, %d in more than half%n", r.getKey(), bytes(r.getValue()[0]), r.getValue()[1],
+                    pages.size(), bytes(pages.size() * PAGE), everyScan, mostScans);
+        }
+        if (gcs > 0) {
+            out.printf("  collections     %d garbage collections in the recording%n", gcs);
+        }
+        out.println("  per scan (first 10):");
+        for (int i = 0; i < Math.min(10, scans.size()); i++) {
+            RecordedEvent s = scans.get(i);
+            out.printf("    #%-4d %-9s interval %-9s written %-10s in %5d ranges, scan %s%n", s.getLong("scanId"),
+                    s.getString("trigger"), millis(s.getLong("interval")), bytes(s.getLong("writtenBytes")),
+                    s.getLong("rangesFound"), millis(s.getDuration().toNanos()));
+        }
+    }
+
+    private static long scansWithMostOf(Map<Long, Integer> pages, int scanCount) {
+        return pages.values().stream().filter(n -> n * 2 > scanCount).count();
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    static String millis(long nanos) {
+        return String.format("%.1f ms", nanos / 1e6);
+    }
+
+    static String bytes(long b) {
+        if (b >= 1L << 30) {
+            return String.format("%.2f GiB", b / (double) (1L << 30));
+        }
+        if (b >= 1L << 20) {
+            return String.format("%.1f MiB", b / (double) (1L << 20));
+        }
+        if (b >= 1L << 10) {
+            return String.format("%.1f KiB", b / 1024.0);
+        }
+        return b + " B";
+    }
+}

@@ -1,0 +1,2 @@
+/** Report: summaries of recordings that hold dirtypages events. */
+package dev.dirtypages.agent.report;

@@ -1,0 +1,198 @@
+package dev.dirtypages.agent.sample;
+
+import dev.dirtypages.agent.events.DirtyRangeEvent;
+import dev.dirtypages.agent.events.ScanEvent;
+import dev.dirtypages.agent.options.AgentOptions;
+import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.track.TrackedRegion;
+import dev.dirtypages.agent.track.TrackedRegions;
+import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.track.CollectResult;
+import dev.dirtypages.kernel.track.RepairListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scan on a timer: one daemon thread scans and re-arms every tracked region each interval and emits
+ * what it found. Scans from other triggers (a chunk's end, shutdown) go through the same lock, so each
+ * written page is reported by exactly one scan.
+ */
+public final class Sampler {
+    public static final String TIMER = "timer";
+    public static final String CHUNK_END = "chunk end";
+    public static final String SHUTDOWN = "shutdown";
+
+    private final TrackedRegions regions;
+    private final AgentOptions options;
+    private final AgentLog log;
+    private final RangeEmitter emitter;
+    private final List<ScanListener> listeners = new CopyOnWriteArrayList<>();
+    private final Object scanLock = new Object();
+
+    private long scans;
+    private long previousScanNanos;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    public Sampler(TrackedRegions regions, AgentOptions options, AgentLog log) {
+        this.regions = regions;
+        this.options = options;
+        this.log = log;
+        this.emitter = new RangeEmitter(options.maxRanges(), options.mergeGapBytes());
+        this.previousScanNanos = System.nanoTime();
+    }
+
+    public void addListener(ScanListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Starts the timer thread. */
+    public synchronized void start() {
+        if (thread != null) {
+            return;
+        }
+        thread = new Thread(this::run, "dirtypages-sampler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        long period = options.interval().toNanos();
+        long next = System.nanoTime() + period;
+        while (!stopped) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                if (consumerPresent()) {
+                    scanNow(TIMER);
+                }
+            } catch (RuntimeException e) {
+                log.error("scan failed, tracking continues: " + e);
+            }
+            // Fixed rate, but never a burst of catch-up scans after a long pause (a GC, a suspended VM).
+            next = Math.max(next + period, System.nanoTime() + period / 2);
+        }
+    }
+
+    /**
+     * Someone reads what a scan reports. When no recording has the dirtypages events enabled and no
+     * listener is registered, scanning would only re-arm pages, costing faults nobody reads about; the
+     * first scan after a consumer appears reports everything written since the last one.
+     */
+    private boolean consumerPresent() {
+        return !listeners.isEmpty() || new ScanEvent().isEnabled() || new DirtyRangeEvent().isEnabled();
+    }
+
+    /** Scans and re-arms every tracked region now, and emits the results. */
+    public ScanSummary scanNow(String trigger) {
+        synchronized (scanLock) {
+            ScanEvent event = new ScanEvent();
+            event.begin();
+            long begin = System.nanoTime();
+            long id = ++scans;
+            boolean rangesEnabled = new DirtyRangeEvent().isEnabled();
+            emitter.beginScan(id, rangesEnabled);
+            long reregistered = 0;
+            for (TrackedRegion region : regions.list()) {
+                emitter.beginRegion(region.name());
+                RegionVisitorWithListeners visitor = listeners.isEmpty() ? null
+                        : new RegionVisitorWithListeners(id, region);
+                try {
+                    CollectResult result = regions.tracker().collect(region.start(), region.end(),
+                            visitor == null ? emitter : visitor, repairListener(region));
+                    reregistered += result.reregistered();
+                } catch (KernelException | IllegalArgumentException e) {
+                    log.error("scan of " + region + " failed: " + e.getMessage());
+                }
+                emitter.flush();
+            }
+            long end = System.nanoTime();
+            long interval = begin - previousScanNanos;
+            previousScanNanos = begin;
+            event.end();
+            ScanSummary summary = new ScanSummary(id, trigger, interval, end - begin, emitter.pages(),
+                    regions.trackedBytes(), emitter.ranges(), emitter.omitted(), reregistered);
+            if (event.shouldCommit()) {
+                event.scanId = id;
+                event.trigger = trigger;
+                event.interval = interval;
+                event.writtenPages = summary.writtenPages();
+                event.writtenBytes = summary.writtenPages() * Pages.SIZE;
+                event.trackedBytes = summary.trackedBytes();
+                event.rangesFound = summary.ranges();
+                event.rangesOmitted = summary.omitted();
+                event.reregistered = reregistered;
+                event.commit();
+            }
+            for (ScanListener listener : listeners) {
+                listener.scanCompleted(id, summary);
+            }
+            return summary;
+        }
+    }
+
+    private RepairListener repairListener(TrackedRegion region) {
+        return new RepairListener() {
+            @Override
+            public void reregistered(long start, long end) {
+                regions.reregistered(region, start, end);
+            }
+
+            @Override
+            public void untrackable(long start, long end, KernelException cause) {
+                regions.untrackable(region, start, end, cause);
+            }
+        };
+    }
+
+    /** Passes each range to the emitter and to the listeners. */
+    private final class RegionVisitorWithListeners implements dev.dirtypages.kernel.pagemap.RegionVisitor {
+        private final long scanId;
+        private final TrackedRegion region;
+
+        RegionVisitorWithListeners(long scanId, TrackedRegion region) {
+            this.scanId = scanId;
+            this.region = region;
+        }
+
+        @Override
+        public void visit(long start, long end, long categories) {
+            emitter.visit(start, end, categories);
+            for (ScanListener listener : listeners) {
+                listener.written(scanId, region, start, end);
+            }
+        }
+    }
+
+    public long scans() {
+        synchronized (scanLock) {
+            return scans;
+        }
+    }
+
+    /** Stops the timer thread, waiting up to {@code millis} for a scan in progress. */
+    public void stop(long millis) {
+        stopped = true;
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

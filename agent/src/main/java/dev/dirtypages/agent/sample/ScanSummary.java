@@ -1,0 +1,18 @@
+package dev.dirtypages.agent.sample;
+
+/**
+ * One scan, as the {@code dirtypages.Scan} event reports it.
+ *
+ * @param scanId        counts scans from 1
+ * @param trigger       timer, chunk-end or shutdown
+ * @param intervalNanos time since the previous scan (or since arming)
+ * @param durationNanos the scan's own duration
+ * @param writtenPages  pages written in the interval
+ * @param trackedBytes  bytes tracked
+ * @param ranges        written ranges found (after merging)
+ * @param omitted       ranges not emitted because of maxranges
+ * @param reregistered  stretches registered again after a remap
+ */
+public record ScanSummary(long scanId, String trigger, long intervalNanos, long durationNanos, long writtenPages,
+                          long trackedBytes, long ranges, long omitted, long reregistered) {
+}

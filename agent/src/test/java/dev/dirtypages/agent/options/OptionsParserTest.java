@@ -1,0 +1,132 @@
+package dev.dirtypages.agent.options;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OptionsParserTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void noOptionsGiveTheDefaults() {
+        for (String raw : new String[] {null, "", "   "}) {
+            ParsedOptions parsed = OptionsParser.parse(raw);
+            assertTrue(parsed.ok(), parsed.errors().toString());
+            assertEquals(AgentOptions.defaults(), parsed.options());
+        }
+        assertEquals(Duration.ofSeconds(1), AgentOptions.defaults().interval());
+        assertEquals(Set.of(RegionKind.HEAP), AgentOptions.defaults().regions());
+    }
+
+    @Test
+    void everyOptionIsParsedIntoTheValue() {
+        Path file = dir.resolve("out.jfr");
+        ParsedOptions parsed = OptionsParser.parse(
+                "interval=200ms,regions=heap,file=" + file + ",log=debug,maxranges=42,merge=64k");
+        assertTrue(parsed.ok(), parsed.errors().toString());
+        AgentOptions o = parsed.options();
+        assertEquals(Duration.ofMillis(200), o.interval());
+        assertEquals(Set.of(RegionKind.HEAP), o.regions());
+        assertEquals(Optional.of(file), o.file());
+        assertEquals(LogLevel.DEBUG, o.log());
+        assertEquals(42, o.maxRanges());
+        assertEquals(64 * 1024, o.mergeGapBytes());
+    }
+
+    @Test
+    void describeRoundTripsThroughTheParser() {
+        AgentOptions o = OptionsParser.parse("interval=2m,log=warn,maxranges=0,merge=1m").options();
+        assertEquals(o, OptionsParser.parse(o.describe()).options());
+        assertEquals("interval=2m,regions=heap,log=warn,maxranges=0,merge=1048576", o.describe());
+    }
+
+    @Test
+    void anEmptyRegionListTracksNothing() {
+        ParsedOptions parsed = OptionsParser.parse("regions=");
+        assertTrue(parsed.ok(), parsed.errors().toString());
+        assertTrue(parsed.options().regions().isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interval=0s", "interval=5ms", "interval=2h", "interval=-1s", "interval=1",
+            "interval=1.5s", "interval=", "interval=s", "interval=99999999999999999999s", "interval=1 s"})
+    void badIntervalsAreNamedWithTheValidRange(String raw) {
+        ParsedOptions parsed = OptionsParser.parse(raw);
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        assertTrue(parsed.errors().get(0).startsWith("interval="), parsed.errors().get(0));
+    }
+
+    @Test
+    void unknownKeysNameTheValidOnes() {
+        ParsedOptions parsed = OptionsParser.parse("intervall=1s");
+        assertEquals(1, parsed.errors().size());
+        String error = parsed.errors().get(0);
+        assertTrue(error.contains("unknown option 'intervall'"), error);
+        for (Option o : Option.values()) {
+            assertTrue(error.contains(o.key()), error);
+        }
+    }
+
+    @Test
+    void duplicateKeysAreAnError() {
+        ParsedOptions parsed = OptionsParser.parse("interval=1s,interval=2s");
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).contains("more than once"), parsed.errors().get(0));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interval", ",", "interval=1s,", "=1s", "regions=heap,,log=info"})
+    void malformedListsAreReportedNotThrown(String raw) {
+        ParsedOptions parsed = OptionsParser.parse(raw);
+        assertFalse(parsed.ok());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"regions=stack", "regions=heap+", "regions=+heap", "log=loud", "maxranges=-1",
+            "maxranges=lots", "maxranges=2000000", "merge=1x", "merge=-4", "merge=9999999g"})
+    void badValuesAreReported(String raw) {
+        ParsedOptions parsed = OptionsParser.parse(raw);
+        assertEquals(1, parsed.errors().size(), raw + " gave " + parsed.errors());
+    }
+
+    @Test
+    void aFileInAMissingDirectoryIsRejected() {
+        ParsedOptions parsed = OptionsParser.parse("file=" + dir.resolve("no/such/dir/x.jfr"));
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).contains("does not exist"), parsed.errors().get(0));
+    }
+
+    @Test
+    void aDirectoryIsNotAFile() {
+        ParsedOptions parsed = OptionsParser.parse("file=" + dir);
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).contains("is a directory"), parsed.errors().get(0));
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        ParsedOptions parsed = OptionsParser.parse("interval=0s,bogus=1,log=loud");
+        assertEquals(3, parsed.errors().size(), parsed.errors().toString());
+    }
+
+    @Test
+    void theOptionsDocumentNamesEveryOption() throws IOException {
+        Path doc = Path.of(System.getProperty("dirtypages.docs", "../docs")).resolve("options.md");
+        String text = Files.readString(doc);
+        for (Option o : Option.values()) {
+            assertTrue(text.contains("| `" + o.key() + "="), "docs/options.md lacks a row for " + o.key());
+        }
+    }
+}

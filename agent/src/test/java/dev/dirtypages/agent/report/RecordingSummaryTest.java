@@ -1,0 +1,89 @@
+package dev.dirtypages.agent.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dirtypages.agent.events.DirtyRangeEvent;
+import dev.dirtypages.agent.events.RegionTrackedEvent;
+import dev.dirtypages.agent.events.ScanEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import jdk.jfr.Recording;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RecordingSummaryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void summarisesScansRangesAndRegionsOfARecording() throws Exception {
+        Path file = dir.resolve("r.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("dirtypages.Scan");
+            r.enable("dirtypages.DirtyRange");
+            r.enable("dirtypages.RegionTracked");
+            r.start();
+            RegionTrackedEvent tracked = new RegionTrackedEvent();
+            tracked.startAddress = 0x100000;
+            tracked.endAddress = 0x500000;
+            tracked.size = 0x400000;
+            tracked.kind = "java-heap";
+            tracked.reason = "registered: G1 heap, reserved range";
+            tracked.commit();
+            for (int scan = 1; scan <= 3; scan++) {
+                // page 0x100000 is written in every scan, the others once each
+                range(scan, 0x100000, 0x101000);
+                range(scan, 0x200000 + scan * 0x1000L, 0x201000 + scan * 0x1000L);
+                ScanEvent s = new ScanEvent();
+                s.scanId = scan;
+                s.trigger = "timer";
+                s.interval = 100_000_000;
+                s.writtenPages = 2;
+                s.writtenBytes = 8192;
+                s.trackedBytes = 0x400000;
+                s.rangesFound = 2;
+                s.commit();
+            }
+            r.stop();
+            r.dump(file);
+        }
+        RecordingSummary summary = RecordingSummary.read(file);
+        assertEquals(3, summary.scanCount());
+        assertEquals(6, summary.dirtyRangeCount());
+        assertEquals(4, summary.distinctPages());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(file, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("scans           3 {timer=3}"), text);
+        assertTrue(text.contains("java-heap [0x100000, 0x500000) 4.0 MiB, registered: G1 heap"), text);
+        assertTrue(text.contains("4 distinct pages (16.0 KiB), 1 written in every scan"), text);
+        assertTrue(text.contains("24.0 KiB in all"), text);
+    }
+
+    @Test
+    void saysSoWhenARecordingHasNoDirtypagesEvents() throws Exception {
+        Path file = dir.resolve("empty.jfr");
+        try (Recording r = new Recording()) {
+            r.start();
+            r.stop();
+            r.dump(file);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        RecordingSummary.read(file).print(file, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("no dirtypages events"));
+    }
+
+    private static void range(long scan, long start, long end) {
+        DirtyRangeEvent e = new DirtyRangeEvent();
+        e.startAddress = start;
+        e.endAddress = end;
+        e.size = end - start;
+        e.scanId = scan;
+        e.region = "java-heap";
+        e.commit();
+    }
+}
