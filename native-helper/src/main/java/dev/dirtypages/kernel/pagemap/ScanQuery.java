@@ -165,7 +165,12 @@ public final class ScanQuery {
             return this;
         }
 
-        /** Report at most {@code pages} pages per {@code scan} (0: no limit). */
+        /**
+         * Report at most {@code pages} pages per {@code scan} (0: no limit). With write-protection, the kernel
+         * (6.18) handles a huge page whole: under a limit smaller than a huge page it neither reports nor arms
+         * it, and the walk ends. The page stays written for the next scan, so nothing is lost, but such a
+         * limited scan under-reports huge pages.
+         */
         public Builder maxPages(long pages) {
             if (pages < 0) {
                 throw new IllegalArgumentException("maxPages must be >= 0: " + pages);

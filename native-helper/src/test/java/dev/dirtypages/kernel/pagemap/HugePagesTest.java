@@ -100,7 +100,7 @@ class HugePagesTest {
 
     @Test
     @EnabledIfHugetlb
-    void writeProtectingPartOfAHugetlbPageIsRefusedRatherThanLooping() {
+    void writeProtectingPartOfAHugetlbPageIsRefusedOrSkippedButNeverLost() {
         long size = ProcFiles.meminfo().getOrDefault("Hugepagesize", 0L);
         assumeTrue(ProcFiles.meminfo().getOrDefault("HugePages_Free", 0L) >= 2, "fewer than 2 free hugetlb pages");
         try (AnonymousMapping m = AnonymousMapping.hugetlb(2 * size); WriteTracker tracker = WriteTracker.open()) {
@@ -108,10 +108,14 @@ class HugePagesTest {
             m.write(0, (byte) 1);
             m.write(size, (byte) 1);
             long pagesPerHuge = size / P;
-            IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> tracker.scanner().scan(
-                    m.address(), m.end(), ScanQuery.COLLECT_AND_REARM.toBuilder().maxPages(pagesPerHuge - 1).build()));
-            assertTrue(small.getMessage().contains("no progress") && small.getMessage().contains("maxPages"),
-                    small.getMessage());
+            // A page limit smaller than a huge page: the kernel (6.18) neither reports nor arms the huge pages and
+            // says the walk is done. They stay written, so the next scan without a limit reports them: the limited
+            // scan under-reports, but nothing is lost. (The tracker never sets a page limit.)
+            PageCollector limited = new PageCollector(m.address(), m.end());
+            ScanResult small = tracker.scanner().scan(m.address(), m.end(),
+                    ScanQuery.COLLECT_AND_REARM.toBuilder().maxPages(pagesPerHuge - 1).build(), limited);
+            assertEquals(0, small.pages(), small.toString());
+            assertSamePages(new BitSet(), limited.pages(), "a limit below a huge page skips it");
             IllegalArgumentException inside = assertThrows(IllegalArgumentException.class,
                     () -> tracker.scanner().scan(m.address() + P, m.end(), ScanQuery.COLLECT_AND_REARM));
             assertTrue(inside.getMessage().contains("no progress"), inside.getMessage());
