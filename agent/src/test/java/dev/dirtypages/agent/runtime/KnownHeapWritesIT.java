@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent in a child JVM against ground truth: pages of the heap the child wrote, at addresses it
@@ -32,11 +33,20 @@ class KnownHeapWritesIT {
     @TempDir
     Path dir;
 
-    @Test
-    void everyWrittenHeapPageIsReportedInItsIntervalAndNoOther() throws Exception {
+    /**
+     * Each collector the agent supports. The array is large enough to be allocated where none of them moves
+     * it during the test (G1 and Shenandoah humongous regions, the old generation of Parallel and Serial);
+     * the child checks its address after every round, so a move voids the run loudly rather than silently.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC", "-XX:+UseSerialGC", "-XX:+UseShenandoahGC"})
+    void everyWrittenHeapPageIsReportedInItsIntervalAndNoOther(String collector) throws Exception {
         Path jfr = dir.resolve("known.jfr");
-        ChildJvm.Result run = ChildJvm.in(dir)
-                .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m")
+        ChildJvm child = ChildJvm.in(dir).args(collector, "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m");
+        if (collector.contains("Parallel") || collector.contains("Serial")) {
+            child.args("-Xmn16m"); // a young generation smaller than the array: it is allocated in the old one
+        }
+        ChildJvm.Result run = child
                 .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr + ",maxranges=1000000")
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.KnownHeapWrites", "12", "300", "450", "7")
                 .run();

@@ -3,7 +3,6 @@ package dev.dirtypages.kernel.mman;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;
@@ -89,10 +88,11 @@ class AnonymousMappingTest {
     }
 
     @Test
-    void explainsHowToReserveHugetlbPagesWhenThereAreNone() {
-        assumeTrue(ProcFiles.meminfo().getOrDefault("HugePages_Free", 0L) == 0,
-                "this machine has free hugetlb pages, so the mapping would succeed");
-        KernelException e = assertThrows(KernelException.class, () -> AnonymousMapping.hugetlb(2L << 20));
+    void explainsHowToReserveHugetlbPagesWhenThereAreTooFew() {
+        // One page more than are free, whether or not this machine reserved some.
+        long pageSize = ProcFiles.meminfo().getOrDefault("Hugepagesize", 2L << 20);
+        long free = ProcFiles.meminfo().getOrDefault("HugePages_Free", 0L);
+        KernelException e = assertThrows(KernelException.class, () -> AnonymousMapping.hugetlb((free + 1) * pageSize));
         assertTrue(e.getMessage().contains("echo N > /proc/sys/vm/nr_hugepages"), e.getMessage());
     }
 }
