@@ -11,16 +11,18 @@ import java.util.Locale;
  */
 public final class Cli {
     static final String SUMMARY_CLASS = "dev.dirtypages.agent.report.RecordingSummary";
+    static final String PROBE_CLASS = "dev.dirtypages.kernel.probe.CapabilityProbe";
     static final String ATTACH_CLASS = "net.bytebuddy.agent.ByteBuddyAgent";
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar dirtypages-agent.jar <pid> [options]      load the agent into the running JVM <pid>",
             "       java -jar dirtypages-agent.jar summary <file.jfr>   summarize a recording",
+            "       java -jar dirtypages-agent.jar probe                what this kernel and process can do",
             "       java -javaagent:dirtypages-agent.jar[=options] ...  load the agent at startup",
             "options: key=value pairs joined by commas, e.g. interval=1s,file=/tmp/app.jfr (see docs/options.md)");
 
     /** What the command line asks for. */
-    enum Kind { HELP, ATTACH, SUMMARY, USAGE_ERROR }
+    enum Kind { HELP, ATTACH, SUMMARY, PROBE, USAGE_ERROR }
 
     /** A parsed command line. */
     record Command(Kind kind, String pid, String options, String[] rest) {
@@ -41,6 +43,8 @@ public final class Cli {
                 return new Command(args.length == 1 ? Kind.HELP : Kind.USAGE_ERROR, null, null, null);
             case "summary":
                 return new Command(Kind.SUMMARY, null, null, Arrays.copyOfRange(args, 1, args.length));
+            case "probe":
+                return new Command(args.length == 1 ? Kind.PROBE : Kind.USAGE_ERROR, null, null, new String[0]);
             default:
                 break;
         }
@@ -73,6 +77,8 @@ public final class Cli {
                 return attach(command, out, err);
             case SUMMARY:
                 return summary(command, err);
+            case PROBE:
+                return probe(command, err);
             default:
                 err.println(USAGE);
                 return 2;
@@ -102,6 +108,18 @@ public final class Cli {
             return 0;
         } catch (Throwable t) {
             err.println("dirtypages: summary failed: " + AgentBootstrap.describe(t));
+            return 1;
+        }
+    }
+
+    /** Prints the capability report; exits 1 (from the probe) when write tracking is not available here. */
+    private static int probe(Command command, PrintStream err) {
+        try {
+            AgentBootstrap.world(null).invokeStatic(PROBE_CLASS, "main", new Class<?>[] {String[].class},
+                    (Object) command.rest());
+            return 0;
+        } catch (Throwable t) {
+            err.println("dirtypages: probe failed: " + AgentBootstrap.describe(t));
             return 1;
         }
     }

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code java -jar dirtypages-agent.jar} with wrong arguments: the usage and exit code 2. */
+/** {@code java -jar dirtypages-agent.jar}: usage errors (exit 2), help, summary and probe. */
 class CliIT {
     @TempDir
     Path dir;
@@ -48,5 +48,19 @@ class CliIT {
         Result r = cli("summary", dir.resolve("missing.jfr").toString());
         assertTrue(r.exitCode() != 0, r::toString);
         assertTrue(r.stderr().startsWith("dirtypages: "), r::toString);
+    }
+
+    @Test
+    void probeReportsWhatThisMachineCanDo() throws Exception {
+        Result r = cli("probe");
+        boolean required = Boolean.getBoolean("dirtypages.requireKernelFeatures");
+        assertTrue(r.stdout().contains("PAGEMAP_SCAN: "), r::toString);
+        assertTrue(r.stdout().contains("write tracking: "), r::toString);
+        if (required) {
+            assertEquals(0, r.exitCode(), r::toString);
+            assertTrue(r.stdout().contains("write tracking: available"), r::toString);
+        } else {
+            assertEquals(r.stdout().contains("write tracking: available") ? 0 : 1, r.exitCode(), r::toString);
+        }
     }
 }

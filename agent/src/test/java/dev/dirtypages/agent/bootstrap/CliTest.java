@@ -26,6 +26,12 @@ class CliTest {
     }
 
     @Test
+    void probeTakesNoArguments() {
+        assertEquals(Kind.PROBE, Cli.parse(new String[] {"probe"}).kind());
+        assertEquals(Kind.USAGE_ERROR, Cli.parse(new String[] {"probe", "x"}).kind());
+    }
+
+    @Test
     void summaryPassesTheRestOn() {
         Command c = Cli.parse(new String[] {"summary", "a.jfr"});
         assertEquals(Kind.SUMMARY, c.kind());

@@ -129,8 +129,16 @@ public final class CapabilityProbe {
         }
     }
 
-    /** Prints what this machine can do: {@code java -cp ... dev.dirtypages.kernel.probe.CapabilityProbe}. */
+    /**
+     * Prints what this machine can do ({@code java -jar dirtypages-agent.jar probe}); the exit status is 1
+     * when write tracking is not available, so that scripts can test for it.
+     */
     public static void main(String[] args) {
-        System.out.print(probe().describe());
+        Capabilities capabilities = probe();
+        System.out.print(capabilities.describe());
+        System.out.flush();
+        if (!capabilities.writeTracking()) {
+            System.exit(1);
+        }
     }
 }
