@@ -7,6 +7,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.dirtypages.kernel.Errno;
 import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.KernelRelease;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.libc.FileDescriptor;
 import dev.dirtypages.kernel.pagemap.PagemapBinding.PmScanArg;
@@ -231,8 +232,12 @@ public final class PagemapScanner implements AutoCloseable {
     static String explain(int errno, ScanQuery query) {
         switch (errno) {
             case Errno.ENOTTY:
+                if (KernelRelease.currentAtLeast(6, 7)) {
+                    return "the ioctl is refused although this kernel (" + KernelRelease.current() + ") has it (since 6.7): "
+                            + "a seccomp filter or sandbox blocks it; allow it there";
+                }
                 return "this kernel has no PAGEMAP_SCAN ioctl (it needs Linux 6.7 or newer, running "
-                        + System.getProperty("os.version") + "); upgrade the kernel";
+                        + KernelRelease.current() + "); upgrade the kernel";
             case Errno.EINVAL:
                 return "the kernel rejected the arguments (" + query + "): a category bit it does not know "
                         + "(PAGE_IS_GUARD needs a kernel newer than 6.7) or a misaligned start";

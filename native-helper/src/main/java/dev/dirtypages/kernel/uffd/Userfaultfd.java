@@ -14,6 +14,7 @@ import com.sun.jna.LastErrorException;
 import dev.dirtypages.kernel.Arch;
 import dev.dirtypages.kernel.Errno;
 import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.KernelRelease;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.libc.FileDescriptor;
 import dev.dirtypages.kernel.libc.LibcBinding;
@@ -77,7 +78,8 @@ public final class Userfaultfd implements AutoCloseable {
             if (e.getErrorCode() == Errno.EINVAL) {
                 throw missingFeatures(features & ~supportedFeatures());
             }
-            throw new UserfaultfdUnavailableException("UFFDIO_API", e.getErrorCode(), null);
+            throw new UserfaultfdUnavailableException("UFFDIO_API", e.getErrorCode(),
+                    "the userfaultfd handshake failed", "use Linux 6.7 or newer");
         } catch (RuntimeException e) {
             opened.fd.close();
             throw e;
@@ -142,49 +144,100 @@ public final class Userfaultfd implements AutoCloseable {
         } catch (LastErrorException e) {
             deviceErrno = e.getErrorCode();
         }
-        throw new UserfaultfdUnavailableException("userfaultfd", syscallErrno,
-                explainUnavailable(arch, syscallErrno, deviceErrno));
+        throw unavailable(arch, syscallErrno, deviceErrno);
+    }
+
+    /** Neither the system call nor the device would give a userfaultfd: why, and what to do about it. */
+    static UserfaultfdUnavailableException unavailable(Arch arch, int syscallErrno, int deviceErrno) {
+        return new UserfaultfdUnavailableException("userfaultfd", syscallErrno,
+                unavailableReason(arch, syscallErrno, deviceErrno), unavailableFix(arch, syscallErrno, deviceErrno));
     }
 
     /** Cause and fix for a userfaultfd that neither the system call nor the device would give. */
     static String explainUnavailable(Arch arch, int syscallErrno, int deviceErrno) {
+        return unavailableReason(arch, syscallErrno, deviceErrno) + "; fix: " + unavailableFix(arch, syscallErrno,
+                deviceErrno);
+    }
+
+    static String unavailableReason(Arch arch, int syscallErrno, int deviceErrno) {
         StringBuilder why = new StringBuilder();
         if (arch == Arch.UNSUPPORTED) {
             why.append("this architecture (").append(System.getProperty("os.arch"))
-                    .append(") has no known userfaultfd system call number; only x86_64 and aarch64 are supported");
+                    .append(") has no known userfaultfd system call number");
         } else {
             switch (syscallErrno) {
                 case Errno.EPERM:
-                    why.append("the userfaultfd system call was denied (EPERM): a seccomp filter forbids it, "
-                            + "as Docker's default profile does; allow userfaultfd in the container's seccomp profile "
-                            + "(e.g. --security-opt seccomp=<profile allowing userfaultfd>)");
+                    why.append("the userfaultfd system call is denied (EPERM): a seccomp filter forbids it, "
+                            + "as Docker's default profile does");
                     break;
                 case Errno.ENOSYS:
                     why.append("the kernel has no userfaultfd system call (ENOSYS): it was built without "
-                            + "CONFIG_USERFAULTFD or a seccomp filter hides it; use a kernel with CONFIG_USERFAULTFD=y");
+                            + "CONFIG_USERFAULTFD, or a seccomp filter hides it");
                     break;
                 case Errno.EINVAL:
-                    why.append("the kernel does not know UFFD_USER_MODE_ONLY (EINVAL): it is older than 5.11, "
-                            + "and write tracking needs Linux 6.7 or newer");
+                    why.append("the kernel does not know UFFD_USER_MODE_ONLY (EINVAL): it is older than 5.11");
                     break;
                 default:
                     why.append("the userfaultfd system call failed with ").append(Errno.name(syscallErrno));
             }
         }
-        why.append("; ").append(UserfaultfdBinding.DEVICE).append(": ");
+        why.append(", and ");
         switch (deviceErrno) {
             case Errno.ENOENT:
-                why.append("absent (kernel older than 6.1 or no device node)");
+                why.append("there is no ").append(UserfaultfdBinding.DEVICE).append(" (ENOENT)");
                 break;
             case Errno.EACCES:
             case Errno.EPERM:
-                why.append("permission denied; give this user access, e.g. "
-                        + "'setfacl -m u:$USER:rw /dev/userfaultfd' or a udev rule");
+                why.append(UserfaultfdBinding.DEVICE).append(" is not accessible to user ").append(userName())
+                        .append(" (").append(Errno.name(deviceErrno)).append(": permission denied)");
                 break;
             default:
-                why.append("failed with ").append(Errno.name(deviceErrno));
+                why.append(UserfaultfdBinding.DEVICE).append(" failed with ").append(Errno.name(deviceErrno));
         }
         return why.toString();
+    }
+
+    static String unavailableFix(Arch arch, int syscallErrno, int deviceErrno) {
+        if (arch == Arch.UNSUPPORTED) {
+            return "run on x86_64 or aarch64";
+        }
+        StringBuilder fix = new StringBuilder();
+        switch (syscallErrno) {
+            case Errno.EPERM:
+                fix.append("allow the userfaultfd system call in the seccomp profile (Docker: docker run "
+                        + "--security-opt seccomp=<a profile that allows userfaultfd>)");
+                break;
+            case Errno.ENOSYS:
+                fix.append("use a kernel built with CONFIG_USERFAULTFD=y (Linux 6.7 or newer), or allow the "
+                        + "userfaultfd system call in the seccomp profile");
+                break;
+            case Errno.EINVAL:
+                return "use Linux 6.7 or newer";
+            default:
+                fix.append("use Linux 6.7 or newer with userfaultfd allowed for this process");
+        }
+        switch (deviceErrno) {
+            case Errno.EACCES:
+            case Errno.EPERM:
+                fix.append(", or let user ").append(userName()).append(" open ").append(UserfaultfdBinding.DEVICE)
+                        .append(" (setfacl -m u:").append(userName()).append(":rw ").append(UserfaultfdBinding.DEVICE)
+                        .append(", or a udev rule)");
+                break;
+            case Errno.ENOENT:
+                if (syscallErrno == Errno.EPERM) {
+                    fix.append(", or pass the device into the container (docker run --device ")
+                            .append(UserfaultfdBinding.DEVICE).append("; Linux 6.1 or newer has it)");
+                }
+                break;
+            default:
+                break;
+        }
+        return fix.toString();
+    }
+
+    private static String userName() {
+        String name = System.getProperty("user.name");
+        return name == null || name.isEmpty() || name.equals("?") ? "<user>" : name;
     }
 
     private static UserfaultfdUnavailableException missingFeatures(long missing) {
@@ -201,7 +254,7 @@ public final class Userfaultfd implements AutoCloseable {
         }
         return new UserfaultfdUnavailableException("UFFDIO_API", Errno.EINVAL,
                 "the kernel lacks " + names + " (write-protect-async needs Linux 6.7 or newer, "
-                        + "running " + System.getProperty("os.version") + "); upgrade the kernel");
+                        + "running " + KernelRelease.current() + ")", "upgrade the kernel to Linux 6.7 or newer");
     }
 
     /** How the descriptor was obtained. */

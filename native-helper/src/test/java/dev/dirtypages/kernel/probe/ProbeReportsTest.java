@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.kernel.Errno;
+import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.uffd.Userfaultfd;
 import java.util.List;
 import java.util.Optional;
@@ -24,13 +25,20 @@ class ProbeReportsTest {
     }
 
     @Test
-    void suggestsAFixForEachWayUserfaultfdIsRefused() {
-        assertTrue(CapabilityProbe.fixForUserfaultfd(Errno.EPERM, 1).contains("seccomp"));
-        assertFalse(CapabilityProbe.fixForUserfaultfd(Errno.EPERM, 1).contains("unprivileged_userfaultfd"));
-        assertTrue(CapabilityProbe.fixForUserfaultfd(Errno.EPERM, 0).contains("sysctl -w vm.unprivileged_userfaultfd=1"));
-        assertTrue(CapabilityProbe.fixForUserfaultfd(Errno.ENOSYS, -1).contains("CONFIG_USERFAULTFD=y"));
-        assertTrue(CapabilityProbe.fixForUserfaultfd(Errno.EINVAL, -1).contains("6.7"));
-        assertTrue(CapabilityProbe.fixForUserfaultfd(Errno.EACCES, -1).contains("6.7"));
+    void tellsAKernelWithoutPagemapScanFromOneThatRefusesIt() {
+        KernelException enotty = new KernelException("PAGEMAP_SCAN [0x1000, 0x2000)", Errno.ENOTTY, "whatever");
+        Problem old = CapabilityProbe.pagemapScanProblem(enotty, "6.6.30-generic");
+        assertEquals("PAGEMAP_SCAN", old.feature());
+        assertTrue(old.cause().contains("6.6.30-generic has no PAGEMAP_SCAN ioctl"), old.cause());
+        assertTrue(old.fix().contains("Linux 6.7 or newer"), old.fix());
+
+        Problem refused = CapabilityProbe.pagemapScanProblem(enotty, "6.18.4");
+        assertTrue(refused.cause().contains("refused (ENOTTY)") && refused.cause().contains("seccomp"), refused.cause());
+        assertTrue(refused.fix().contains("0xc0606610"), refused.fix());
+        assertFalse(refused.cause().contains("0x1000"), "no addresses for people: " + refused.cause());
+
+        KernelException other = new KernelException("PAGEMAP_SCAN", Errno.EACCES, "no ptrace access");
+        assertTrue(CapabilityProbe.pagemapScanProblem(other, "6.18").cause().contains("EACCES"));
     }
 
     @Test

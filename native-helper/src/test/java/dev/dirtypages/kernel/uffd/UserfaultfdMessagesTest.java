@@ -1,5 +1,7 @@
 package dev.dirtypages.kernel.uffd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +20,25 @@ class UserfaultfdMessagesTest {
     @Test
     void namesSeccompAndHowToAllowItWhenTheSystemCallIsDenied() {
         assertMentions(Userfaultfd.explainUnavailable(Arch.X86_64, Errno.EPERM, Errno.ENOENT),
-                "EPERM", "seccomp", "Docker", "--security-opt seccomp=", "/dev/userfaultfd", "absent");
+                "EPERM", "seccomp", "Docker", "--security-opt seccomp=", "no /dev/userfaultfd",
+                "--device /dev/userfaultfd");
+    }
+
+    @Test
+    void keepsCauseAndFixApartAndJoinsThemInTheMessage() {
+        UserfaultfdUnavailableException e = Userfaultfd.unavailable(Arch.X86_64, Errno.EPERM, Errno.EACCES);
+        assertMentions(e.reason(), "denied (EPERM)", "seccomp", "/dev/userfaultfd is not accessible to user");
+        assertFalse(e.reason().contains("fix"), e.reason());
+        assertMentions(e.fix(), "--security-opt seccomp=", "setfacl -m u:");
+        assertEquals("userfaultfd failed: EPERM: " + e.reason() + "; fix: " + e.fix(), e.getMessage());
+        assertEquals(Errno.EPERM, e.errno());
+    }
+
+    @Test
+    void suggestsNoDeviceFixWhereTheKernelIsTheProblem() {
+        String tooOld = Userfaultfd.unavailableFix(Arch.X86_64, Errno.EINVAL, Errno.ENOENT);
+        assertEquals("use Linux 6.7 or newer", tooOld);
+        assertFalse(Userfaultfd.unavailableFix(Arch.X86_64, Errno.ENOSYS, Errno.ENOENT).contains("--device"));
     }
 
     @Test
@@ -36,7 +56,7 @@ class UserfaultfdMessagesTest {
     @Test
     void explainsHowToGrantTheDeviceWhenItIsNotAccessible() {
         assertMentions(Userfaultfd.explainUnavailable(Arch.X86_64, Errno.EPERM, Errno.EACCES),
-                "/dev/userfaultfd", "permission denied", "setfacl");
+                "/dev/userfaultfd is not accessible to user", "permission denied", "setfacl -m u:");
         assertMentions(Userfaultfd.explainUnavailable(Arch.X86_64, Errno.EPERM, Errno.EPERM), "setfacl");
     }
 
@@ -49,7 +69,7 @@ class UserfaultfdMessagesTest {
     @Test
     void namesTheSupportedArchitecturesOnAnyOther() {
         assertMentions(Userfaultfd.explainUnavailable(Arch.UNSUPPORTED, Errno.ENOSYS, Errno.ENOENT),
-                "x86_64 and aarch64");
+                "no known userfaultfd system call number", "run on x86_64 or aarch64");
     }
 
     @Test
