@@ -4,6 +4,7 @@ import static dev.dirtypages.kernel.pagemap.PagemapBinding.ALL_KNOWN_CATEGORIES;
 
 import dev.dirtypages.kernel.Errno;
 import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.KernelRelease;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.mman.AnonymousMapping;
 import dev.dirtypages.kernel.pagemap.PagemapScanner;
@@ -53,7 +54,7 @@ public final class CapabilityProbe {
             source = Optional.of(uffd.source());
             features = uffd.features();
         } catch (UserfaultfdUnavailableException e) {
-            problems.add(new Problem("userfaultfd", e.getMessage(), fixForUserfaultfd(e.errno(), unprivileged)));
+            problems.add(new Problem("userfaultfd", e.reason().isEmpty() ? e.getMessage() : e.reason(), e.fix()));
         } catch (RuntimeException | LinkageError e) {
             problems.add(new Problem("userfaultfd", "could not be probed: " + e, ""));
         }
@@ -76,8 +77,7 @@ public final class CapabilityProbe {
                 }
             }
         } catch (KernelException e) {
-            problems.add(new Problem("PAGEMAP_SCAN", e.getMessage(),
-                    e.errno() == Errno.ENOTTY ? "use Linux 6.7 or newer" : ""));
+            problems.add(pagemapScanProblem(e, release));
         } catch (RuntimeException | LinkageError e) {
             problems.add(new Problem("PAGEMAP_SCAN", "could not be probed: " + e, ""));
         }
@@ -99,19 +99,19 @@ public final class CapabilityProbe {
         }
     }
 
-    static String fixForUserfaultfd(int errno, int unprivileged) {
-        switch (errno) {
-            case Errno.EPERM:
-                return "allow the userfaultfd system call in the seccomp profile (Docker: a custom --security-opt "
-                        + "seccomp profile), or run outside the container"
-                        + (unprivileged == 0 ? "; with an old kernel also: sysctl -w vm.unprivileged_userfaultfd=1" : "");
-            case Errno.ENOSYS:
-                return "use a kernel built with CONFIG_USERFAULTFD=y (6.7 or newer)";
-            case Errno.EINVAL:
-                return "use Linux 6.7 or newer";
-            default:
-                return "use Linux 6.7 or newer with userfaultfd allowed for this process";
+    /** Why the PAGEMAP_SCAN probe failed and what to do: ENOTTY means no such ioctl, or one refused. */
+    static Problem pagemapScanProblem(KernelException e, String release) {
+        if (e.errno() == Errno.ENOTTY) {
+            if (KernelRelease.atLeast(release, 6, 7)) {
+                return new Problem("PAGEMAP_SCAN", "the ioctl is refused (ENOTTY) although kernel " + release
+                        + " has it (since 6.7): a seccomp filter or sandbox blocks it",
+                        "allow ioctl PAGEMAP_SCAN (request 0xc0606610 on /proc/<pid>/pagemap) in the seccomp "
+                                + "profile or sandbox, or run outside it");
+            }
+            return new Problem("PAGEMAP_SCAN", "kernel " + release + " has no PAGEMAP_SCAN ioctl (ENOTTY; it came "
+                    + "with Linux 6.7)", "upgrade the kernel to Linux 6.7 or newer");
         }
+        return new Problem("PAGEMAP_SCAN", e.getMessage(), "");
     }
 
     /** {@code "always [madvise] never"} gives {@code "madvise"}. */
