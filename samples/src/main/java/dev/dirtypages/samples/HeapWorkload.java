@@ -23,7 +23,8 @@ public final class HeapWorkload {
         for (int i = 0; i < entries; i++) {
             live.put(i, new byte[4096]);
         }
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        long start = System.nanoTime();
+        long deadline = start + seconds * 1_000_000_000L;
         long operations = 0;
         long sink = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -45,5 +46,6 @@ public final class HeapWorkload {
         }
         System.out.printf("HeapWorkload: %d operations in %d s (%.0f ops/s), live set %d MiB, checksum %d%n",
                 operations, seconds, operations / (double) seconds, liveMiB, sink & 0xff);
+        Workloads.result("HeapWorkload", operations, start);
     }
 }
