@@ -1,8 +1,12 @@
 package dev.dirtypages.agent.options;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -23,8 +27,8 @@ public final class OptionsParser {
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
     static final int MAX_RANGES_LIMIT = 1_000_000;
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,15})([kmg]?)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg]?)");
 
     private OptionsParser() {
     }
@@ -110,6 +114,9 @@ public final class OptionsParser {
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a whole number with a unit ms, s, m or h (e.g. 200ms, 1s)");
         }
+        if (m.group(1).length() > 12) {
+            throw new IllegalArgumentException("must be between 10ms and 1h");
+        }
         long n = Long.parseLong(m.group(1));
         Duration d;
         switch (m.group(2)) {
@@ -169,10 +176,35 @@ public final class OptionsParser {
         if (parent == null || !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("directory " + parent + " does not exist");
         }
-        if (!Files.isWritable(parent) || (Files.exists(path) && !Files.isWritable(path))) {
-            throw new IllegalArgumentException("cannot be written by this process");
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("is not a regular file (a device, pipe or socket); name a .jfr file");
+        }
+        String why = unwritableBecause(path);
+        if (why != null) {
+            throw new IllegalArgumentException("cannot be written by this process (" + why + ")");
         }
         return path;
+    }
+
+    /**
+     * Why {@code path} cannot be written, found by trying (permission bits do not tell: root ignores them,
+     * and a read-only or special file system refuses whatever they say): an existing file is opened for
+     * writing without truncating it, a new one is created and deleted again. Null when it can be written.
+     */
+    static String unwritableBecause(Path path) {
+        try {
+            if (Files.exists(path)) {
+                FileChannel.open(path, StandardOpenOption.WRITE).close();
+            } else {
+                Files.createFile(path);
+                Files.delete(path);
+            }
+            return null;
+        } catch (FileSystemException e) {
+            return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        } catch (IOException | SecurityException | UnsupportedOperationException e) {
+            return e.toString();
+        }
     }
 
     static LogLevel parseLog(String value) {
@@ -200,6 +232,9 @@ public final class OptionsParser {
         Matcher m = SIZE.matcher(value.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a size in bytes, optionally with a unit k, m or g (e.g. 64k)");
+        }
+        if (m.group(1).length() > 15) {
+            throw new IllegalArgumentException("must be at most 1t");
         }
         long n = Long.parseLong(m.group(1));
         int shift = m.group(2).isEmpty() ? 0 : "kmg".indexOf(m.group(2)) * 10 + 10;

@@ -116,6 +116,47 @@ class OptionsParserTest {
     }
 
     @Test
+    void aFileThatCannotBeCreatedIsRejectedEvenForRoot() {
+        // Permission bits would let root through; /proc refuses new files whatever they say.
+        ParsedOptions parsed = OptionsParser.parse("file=/proc/dirtypages-test.jfr");
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        assertTrue(parsed.errors().get(0).startsWith("file=/proc/dirtypages-test.jfr: cannot be written by this process ("),
+                parsed.errors().get(0));
+    }
+
+    @Test
+    void aDeviceIsNotAFile() {
+        ParsedOptions parsed = OptionsParser.parse("file=/dev/null");
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).contains("not a regular file"), parsed.errors().get(0));
+    }
+
+    @Test
+    void checkingAFileLeavesNoTraceAndKeepsAnExistingOne() throws IOException {
+        Path fresh = dir.resolve("fresh.jfr");
+        assertTrue(OptionsParser.parse("file=" + fresh).ok());
+        assertFalse(Files.exists(fresh), "the check created and removed it");
+        Path existing = Files.writeString(dir.resolve("existing.jfr"), "kept");
+        assertTrue(OptionsParser.parse("file=" + existing).ok());
+        assertEquals("kept", Files.readString(existing));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"interval=99999999999999999999s", "interval=1000000000000ms"})
+    void hugeIntervalsAreOutOfRangeNotMalformed(String raw) {
+        ParsedOptions parsed = OptionsParser.parse(raw);
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).endsWith("must be between 10ms and 1h"), parsed.errors().get(0));
+    }
+
+    @Test
+    void hugeMergeGapsAreOutOfRangeNotMalformed() {
+        ParsedOptions parsed = OptionsParser.parse("merge=99999999999999999999999k");
+        assertEquals(1, parsed.errors().size());
+        assertTrue(parsed.errors().get(0).endsWith("must be at most 1t"), parsed.errors().get(0));
+    }
+
+    @Test
     void everyErrorIsReportedAtOnce() {
         ParsedOptions parsed = OptionsParser.parse("interval=0s,bogus=1,log=loud");
         assertEquals(3, parsed.errors().size(), parsed.errors().toString());
