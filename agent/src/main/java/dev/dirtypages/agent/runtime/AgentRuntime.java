@@ -14,12 +14,16 @@ import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;
+import dev.dirtypages.kernel.Errno;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.probe.Capabilities;
 import dev.dirtypages.kernel.probe.CapabilityProbe;
 import dev.dirtypages.kernel.probe.Problem;
+import dev.dirtypages.kernel.proc.ProcSmaps;
 import dev.dirtypages.kernel.track.WriteTracker;
+import dev.dirtypages.kernel.uffd.Userfaultfd;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.FileSystemException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -49,6 +53,8 @@ public final class AgentRuntime {
     private volatile Sampler sampler;
     private volatile Recording recording;
     private volatile boolean started;
+    /** Set by the shutdown hook: a start still under way then gives up quietly. */
+    private volatile boolean shuttingDown;
 
     private AgentRuntime(AgentOptions options, AgentLog log) {
         this.options = options;
@@ -96,6 +102,14 @@ public final class AgentRuntime {
             log.warn("already running in this JVM; this " + (attached ? "attach" : "load") + " changes nothing");
             return;
         }
+        // The hook first: an application that exits while the agent is still starting must neither wait for
+        // it nor see it fail; the start then gives up quietly (see below).
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(runtime::shutdown, "dirtypages-shutdown"));
+        } catch (IllegalStateException shutdownInProgress) {
+            log.debug("not started: the JVM is shutting down");
+            return;
+        }
         // Everything else happens off the premain thread: probing the kernel loads JNA and finding the heap
         // creates the platform MBean server, and both initialise java.util.logging, which must not happen
         // before the application's main has had a chance to choose its log manager.
@@ -103,8 +117,12 @@ public final class AgentRuntime {
             try {
                 runtime.run();
             } catch (Throwable t) {
-                runtime.problems.add(t.toString());
-                log.error("tracking not started, the application runs on: " + t);
+                if (runtime.shuttingDown) {
+                    log.debug("start abandoned, the JVM is shutting down: " + t);
+                } else {
+                    runtime.problems.add(t.toString());
+                    log.error("tracking not started, the application runs on: " + t);
+                }
             } finally {
                 System.setProperty(STATE_PROPERTY, runtime.state());
             }
@@ -144,27 +162,79 @@ public final class AgentRuntime {
             log.warn("write tracking is off, the application runs on: " + e.getMessage());
             return;
         }
+        if (capabilities.userfaultfdSource().orElse(null) == Userfaultfd.Source.DEVICE) {
+            log.info("userfaultfd from /dev/userfaultfd (the userfaultfd system call is refused here)");
+        }
         TrackedRegions tracked = new TrackedRegions(tracker, log);
         if (options.regions().contains(RegionKind.HEAP)) {
             HeapDiscovery discovery = HeapLocator.locate();
             if (discovery.heap().isPresent()) {
-                HeapRange heap = discovery.heap().get();
-                if (!tracked.add(new TrackedRegion(RegionKind.HEAP, heap.start(), heap.end()),
-                        "registered: " + heap.collector() + " heap, reserved range")) {
-                    problems.add("the heap could not be registered (see the log)");
-                }
+                trackHeap(tracked, discovery.heap().get());
             } else {
                 problems.add(discovery.problem());
                 log.warn("heap not tracked: " + discovery.problem());
             }
         }
+        if (shuttingDown) {
+            return;
+        }
         Sampler s = new Sampler(tracked, options, log);
         this.regions = tracked;
         this.sampler = s;
         s.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "dirtypages-shutdown"));
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())
-                + options.file().map(f -> ", recording to " + f).orElse(""));
+                + (recording == null ? "" : ", recording to " + options.file().get()));
+    }
+
+    /**
+     * Registers the heap, around any part of it another userfaultfd registered first (the application's
+     * own, or another tool's): that part is left to its owner, neither registered nor scanned.
+     */
+    private void trackHeap(TrackedRegions tracked, HeapRange heap) {
+        String reason = "registered: " + heap.collector() + " heap, reserved range";
+        List<long[]> foreign = foreignRegistrations(tracked.tracker(), heap.start(), heap.end());
+        if (!foreign.isEmpty()) {
+            String where = ForeignRegistrations.describe(foreign);
+            problems.add("java-heap: " + where + " is registered with another userfaultfd (the application's own "
+                    + "or another tool's); fix: none needed, dirtypages leaves it to its owner and reports no "
+                    + "writes there");
+            log.warn("not tracking " + where + " of the heap: another userfaultfd (the application's own or "
+                    + "another tool's) registered it first; dirtypages leaves it to its owner and reports no writes "
+                    + "there");
+            reason += ", around " + where + " another userfaultfd owns";
+        }
+        boolean failed = false;
+        for (long[] part : ForeignRegistrations.around(heap.start(), heap.end(), foreign)) {
+            if (!tracked.add(new TrackedRegion(RegionKind.HEAP, part[0], part[1]), reason)) {
+                failed = true;
+            }
+        }
+        if (failed) {
+            problems.add("the heap could not be registered (see the log)");
+        }
+    }
+
+    /**
+     * The parts of {@code [start, end)} another userfaultfd has registered. Registering the range tells
+     * (EBUSY) whether there are any; only then is /proc/self/smaps read to find them (it costs a walk of
+     * the page tables). Registering twice with the same descriptor is harmless: the region is then
+     * registered again and armed by {@link TrackedRegions#add}.
+     */
+    private List<long[]> foreignRegistrations(WriteTracker tracker, long start, long end) {
+        try {
+            tracker.userfaultfd().register(start, end);
+            return List.of();
+        } catch (KernelException e) {
+            if (e.errno() != Errno.EBUSY) {
+                return List.of(); // TrackedRegions.add meets it again and says what it is
+            }
+        }
+        try {
+            return ProcSmaps.userfaultfdRegistered(ProcSmaps.flagsSelf(), start, end);
+        } catch (RuntimeException e) {
+            log.debug("cannot read /proc/self/smaps to find what another userfaultfd owns: " + e);
+            return List.of();
+        }
     }
 
     private void registerPeriodicEvents() {
@@ -185,10 +255,21 @@ public final class AgentRuntime {
             r.start();
             this.recording = r;
         } catch (Exception e) {
-            problems.add("cannot record to " + options.file().get() + ": " + e.getMessage());
-            log.error("cannot record to " + options.file().get() + " (" + e.getMessage()
-                    + "); tracking goes on for other recordings");
+            String why = describe(e);
+            problems.add("file=" + options.file().get() + ": cannot record there (" + why + "); fix: name a file "
+                    + "this process can write; the events still go to the recordings you start");
+            log.error("cannot record to " + options.file().get() + " (" + why
+                    + "); tracking goes on for the recordings you start");
         }
+    }
+
+    /** An exception in a few words: a file system error's reason, else the exception itself. */
+    static String describe(Exception e) {
+        if (e instanceof FileSystemException) {
+            String reason = ((FileSystemException) e).getReason();
+            return e.getClass().getSimpleName() + (reason == null ? "" : ": " + reason);
+        }
+        return e.toString();
     }
 
     /** JFR's end-of-chunk hook: a scan now, so that the chunk holds the writes up to its very end. */
@@ -212,7 +293,10 @@ public final class AgentRuntime {
         event.state = state();
         event.problems = String.join("; ", problems);
         event.options = options.describe();
-        event.kernel = String.format("%s, userfaultfd features 0x%x, PAGEMAP_SCAN %s", capabilities.kernelRelease(),
+        event.kernel = String.format("%s, userfaultfd %s, features 0x%x, PAGEMAP_SCAN %s",
+                capabilities.kernelRelease(), capabilities.userfaultfdSource()
+                        .map(src -> src == Userfaultfd.Source.DEVICE ? "via /dev/userfaultfd" : "via the system call")
+                        .orElse("unavailable"),
                 capabilities.userfaultfdFeatures(), capabilities.pagemapScan() ? "yes" : "no");
         event.regions = r == null ? 0 : r.list().size();
         event.trackedBytes = r == null ? 0 : r.trackedBytes();
@@ -249,6 +333,7 @@ public final class AgentRuntime {
      * its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whichever runs first.
      */
     private void shutdown() {
+        shuttingDown = true;
         Sampler s = sampler;
         if (s == null) {
             return;
