@@ -76,6 +76,15 @@ public final class ChildJvm {
         return this;
     }
 
+    /**
+     * Runs java through {@code launcher}, a command that ends by executing its arguments (seccomp-exec,
+     * setpriv): its words go before java's, whenever this is called.
+     */
+    public ChildJvm launchedBy(List<String> launcher) {
+        command.addAll(0, launcher);
+        return this;
+    }
+
     public ChildJvm agent(String options) {
         return args("-javaagent:" + agentJar() + (options == null ? "" : "=" + options));
     }
@@ -163,6 +172,11 @@ public final class ChildJvm {
 
         public void kill() throws InterruptedException {
             process.destroyForcibly().waitFor();
+        }
+
+        /** Sends SIGTERM, as {@code kill <pid>} does; the JVM then runs its shutdown hooks. */
+        public void terminate() {
+            process.destroy();
         }
 
         private String describe() throws IOException {
