@@ -1,0 +1,76 @@
+package dev.dirtypages.agent.hostsafety;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dirtypages.agent.testapp.ConcurrentWriters;
+import dev.dirtypages.agent.testing.ChildJvm;
+import dev.dirtypages.agent.testing.ChildJvm.Result;
+import dev.dirtypages.agent.testing.WriteGroundTruth;
+import dev.dirtypages.agent.testing.WriteGroundTruth.Report;
+import dev.dirtypages.agent.testing.WriteGroundTruth.Target;
+import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Load: {@value #THREADS} threads write random pages of known memory for {@value #SECONDS} s while the agent
+ * scans every 10 ms (its shortest interval), thousands of scans; the writers' own log is the ground truth
+ * (see {@link WriteGroundTruth}). Zero missed pages; duplicates are counted and printed.
+ *
+ * <p>The targets are the heap today; when the agent tracks direct buffers, add {@code direct} to
+ * {@link #TARGETS} (and the option that tracks them) and the same check covers both.
+ */
+@EnabledIfUserfaultfd
+class ConcurrentWritesIT {
+    static final int THREADS = 4;
+    static final int SECONDS = Integer.getInteger("dirtypages.load.seconds", 30);
+    static final String TARGETS = "heap";
+    static final int MIB_PER_TARGET = 64;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void manyWritersAtTheShortestIntervalMissNoPage() throws Exception {
+        Path jfr = dir.resolve("load.jfr");
+        Path log = dir.resolve("writes.log");
+        Result run = ChildJvm.in(dir)
+                .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms512m", "-Xmx512m")
+                .agent("interval=10ms,file=" + jfr + ",maxranges=1000000")
+                .args("-cp", ChildJvm.testClasses().toString(), ConcurrentWriters.class.getName(),
+                        Integer.toString(THREADS), Integer.toString(SECONDS), Integer.toString(MIB_PER_TARGET), TARGETS,
+                        log.toString())
+                .start().await(Duration.ofSeconds(SECONDS + 120));
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.stdout().contains("STATE tracking"), run::toString);
+        assertFalse(run.stdout().contains("MOVED"), "a target moved: the ground truth is void\n" + run);
+        assertFalse(run.stderr().contains("failed"), "a scan failed\n" + run);
+
+        List<Target> targets = new ArrayList<>();
+        long start = 0;
+        for (String line : run.stdout().split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f[0].equals("TARGET")) {
+                targets.add(new Target(Integer.parseInt(f[1]), f[2], Long.parseLong(f[3]), Integer.parseInt(f[4])));
+            } else if (f[0].equals("START")) {
+                start = Long.parseLong(f[1]);
+            }
+        }
+        assertEquals(TARGETS.split("\\+").length, targets.size(), run::toString);
+
+        Report report = WriteGroundTruth.check(jfr, log, targets, start);
+        System.out.println("ConcurrentWritesIT: " + THREADS + " writers, " + SECONDS + " s, targets " + TARGETS + ": "
+                + report.describe());
+        assertTrue(report.scans() >= 1000 * SECONDS / 30 * 2, "thousands of scans expected: " + report.describe());
+        assertTrue(report.pageWrites() > 100_000, report.describe());
+        assertTrue(report.racedBatches() > 0, "no write raced a scan: the test did not test that\n" + report.describe());
+        assertTrue(report.clockSpreadNanos() < 5_000_000, "the clocks drifted apart: " + report.describe());
+        assertEquals(0, report.missed(), report.describe());
+    }
+}
