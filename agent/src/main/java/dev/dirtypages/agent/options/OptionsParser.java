@@ -2,9 +2,11 @@ package dev.dirtypages.agent.options;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -50,8 +52,11 @@ public final class OptionsParser {
         for (String item : raw.split(",", -1)) {
             String trimmed = item.trim();
             if (trimmed.isEmpty()) {
-                errors.add("empty option in '" + raw + "' (options are key=value separated by ','; valid: "
-                        + Option.validKeys() + ")");
+                String error = "empty option in '" + raw + "' (options are key=value separated by ','; valid: "
+                        + Option.validKeys() + ")";
+                if (!errors.contains(error)) {
+                    errors.add(error);
+                }
                 continue;
             }
             int eq = trimmed.indexOf('=');
@@ -94,7 +99,7 @@ public final class OptionsParser {
                         throw new IllegalStateException("unhandled option " + option);
                 }
             } catch (IllegalArgumentException e) {
-                errors.add(key + "=" + value + ": " + e.getMessage());
+                errors.add("option " + key + "=" + value + ": " + e.getMessage());
             }
         }
         return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge), errors);
@@ -200,6 +205,10 @@ public final class OptionsParser {
                 Files.delete(path);
             }
             return null;
+        } catch (AccessDeniedException e) {
+            return "permission denied";
+        } catch (NoSuchFileException e) {
+            return "no such file or directory";
         } catch (FileSystemException e) {
             return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
         } catch (IOException | SecurityException | UnsupportedOperationException e) {

@@ -86,9 +86,12 @@ public final class AgentRuntime {
         AgentLog log = new AgentLog(parsed.ok() ? parsed.options().log() : LogLevel.INFO);
         if (!parsed.ok()) {
             for (String error : parsed.errors()) {
-                log.error("bad option " + error);
+                log.error(error);
             }
             log.error("agent not started; valid options: " + Option.validKeys() + " (see docs/options.md)");
+            if (RUNNING.get() == null) {
+                System.setProperty(STATE_PROPERTY, "off");   // an application waiting for the agent need not wait
+            }
             return;
         }
         AgentRuntime existing = RUNNING.get();
@@ -102,6 +105,7 @@ public final class AgentRuntime {
             log.warn("already running in this JVM; this " + (attached ? "attach" : "load") + " changes nothing");
             return;
         }
+        System.clearProperty(STATE_PROPERTY);   // an earlier load with bad options may have said "off"
         // The hook first: an application that exits while the agent is still starting must neither wait for
         // it nor see it fail; the start then gives up quietly (see below).
         try {

@@ -65,7 +65,7 @@ class OptionsParserTest {
     void badIntervalsAreNamedWithTheValidRange(String raw) {
         ParsedOptions parsed = OptionsParser.parse(raw);
         assertEquals(1, parsed.errors().size(), parsed.errors().toString());
-        assertTrue(parsed.errors().get(0).startsWith("interval="), parsed.errors().get(0));
+        assertTrue(parsed.errors().get(0).startsWith("option interval="), parsed.errors().get(0));
     }
 
     @Test
@@ -120,7 +120,7 @@ class OptionsParserTest {
         // Permission bits would let root through; /proc refuses new files whatever they say.
         ParsedOptions parsed = OptionsParser.parse("file=/proc/dirtypages-test.jfr");
         assertEquals(1, parsed.errors().size(), parsed.errors().toString());
-        assertTrue(parsed.errors().get(0).startsWith("file=/proc/dirtypages-test.jfr: cannot be written by this process ("),
+        assertTrue(parsed.errors().get(0).startsWith("option file=/proc/dirtypages-test.jfr: cannot be written by this process ("),
                 parsed.errors().get(0));
     }
 
@@ -160,6 +160,13 @@ class OptionsParserTest {
     void everyErrorIsReportedAtOnce() {
         ParsedOptions parsed = OptionsParser.parse("interval=0s,bogus=1,log=loud");
         assertEquals(3, parsed.errors().size(), parsed.errors().toString());
+    }
+
+    @Test
+    void emptyOptionsAreReportedOnce() {
+        ParsedOptions parsed = OptionsParser.parse(",,");
+        assertEquals(1, parsed.errors().size(), parsed.errors().toString());
+        assertTrue(parsed.errors().get(0).startsWith("empty option in ',,'"), parsed.errors().get(0));
     }
 
     @Test
