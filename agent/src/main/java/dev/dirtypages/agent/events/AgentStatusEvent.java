@@ -29,7 +29,7 @@ public final class AgentStatusEvent extends DirtyPagesEvent {
     public String kernel;
 
     @Label("Tracked Regions")
-    @Description("Regions tracked now.")
+    @Description("Regions tracked now, each live off-heap block counted as one.")
     public int regions;
 
     @Label("Tracked")

@@ -30,14 +30,25 @@ public abstract class RegionEvent extends DirtyPagesEvent {
     @Description("Why tracking starts or stops.")
     public String reason;
 
+    @Label("Block Id")
+    @Description("The off-heap block (one allocation): dirtypages.BlockWrites events carry the same id; 0 for the "
+            + "heap and for stretches of memory that are no single block.")
+    public long blockId;
+
     /** Commits the event for {@code [start, end)} if a recording has it enabled. */
     public final void commit(String kind, long start, long end, String reason) {
+        commit(kind, start, end, reason, 0);
+    }
+
+    /** Commits the event for {@code [start, end)}, the block {@code blockId}, if a recording has it enabled. */
+    public final void commit(String kind, long start, long end, String reason, long blockId) {
         if (isEnabled()) {
             this.startAddress = start;
             this.endAddress = end;
             this.size = end - start;
             this.kind = kind;
             this.reason = reason;
+            this.blockId = blockId;
             commit();
         }
     }

@@ -2,6 +2,7 @@ package dev.dirtypages.agent.options;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -25,7 +26,7 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
 
     /** The options with nothing given. */
     public static AgentOptions defaults() {
-        return new AgentOptions(Duration.ofSeconds(1), Set.of(RegionKind.HEAP), Optional.empty(), LogLevel.INFO,
+        return new AgentOptions(Duration.ofSeconds(1), EnumSet.allOf(RegionKind.class), Optional.empty(), LogLevel.INFO,
                 10_000, 0);
     }
 
@@ -35,7 +36,11 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
         out.append("interval=").append(OptionsParser.formatDuration(interval));
         out.append(",regions=");
         boolean first = true;
-        for (RegionKind kind : RegionKind.values()) {
+        if (regions.containsAll(EnumSet.allOf(RegionKind.class))) {
+            out.append(RegionKind.ALL);
+            first = false;
+        }
+        for (RegionKind kind : first ? RegionKind.values() : new RegionKind[0]) {
             if (regions.contains(kind)) {
                 out.append(first ? "" : "+").append(kind.optionName());
                 first = false;

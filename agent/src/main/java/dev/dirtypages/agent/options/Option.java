@@ -10,7 +10,8 @@ import java.util.stream.Collectors;
 public enum Option {
     INTERVAL("interval", "1s", "How often tracked memory is scanned and re-armed: a number with a unit "
             + "(ms, s, m), from 10ms to 1h."),
-    REGIONS("regions", "heap", "What to track, joined with '+': heap. Empty (regions=) tracks nothing."),
+    REGIONS("regions", "all", "What to track, joined with '+': heap, direct, unsafe, arena, or all of them. Empty "
+            + "(regions=) tracks nothing."),
     FILE("file", "(none)", "Start a recording of the dirtypages events and write it to this .jfr file at exit. "
             + "Without it the events go to the recordings the user starts (-XX:StartFlightRecording, JMC)."),
     LOG("log", "info", "What the agent prints on stderr: off, error, warn, info or debug."),

@@ -150,12 +150,17 @@ public final class OptionsParser {
         }
         for (String name : value.split("\\+", -1)) {
             String n = name.trim();
+            if (n.equalsIgnoreCase(RegionKind.ALL)) {
+                out.addAll(EnumSet.allOf(RegionKind.class));
+                continue;
+            }
             Optional<RegionKind> kind = RegionKind.fromOptionName(n);
             if (kind.isEmpty()) {
                 StringBuilder valid = new StringBuilder();
                 for (RegionKind k : RegionKind.values()) {
                     valid.append(valid.length() == 0 ? "" : ", ").append(k.optionName());
                 }
+                valid.append(", ").append(RegionKind.ALL);
                 throw new IllegalArgumentException("unknown region kind '" + n + "' (valid: " + valid
                         + "; join several with '+')");
             }

@@ -5,6 +5,7 @@ import dev.dirtypages.agent.discover.HeapLocator;
 import dev.dirtypages.agent.discover.HeapRange;
 import dev.dirtypages.agent.events.AgentStatusEvent;
 import dev.dirtypages.agent.events.ChunkEndScanEvent;
+import dev.dirtypages.agent.offheap.OffHeapTracking;
 import dev.dirtypages.agent.options.AgentOptions;
 import dev.dirtypages.agent.options.LogLevel;
 import dev.dirtypages.agent.options.Option;
@@ -51,6 +52,8 @@ public final class AgentRuntime {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private volatile TrackedRegions regions;
     private volatile Sampler sampler;
+    private volatile Instrumentation instrumentation;
+    private volatile OffHeapTracking offHeap;
     private volatile Recording recording;
     private volatile boolean started;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
@@ -70,7 +73,7 @@ public final class AgentRuntime {
      */
     public static void start(String rawOptions, Instrumentation instrumentation, boolean dynamicallyAttached) {
         try {
-            startChecked(rawOptions, dynamicallyAttached);
+            startChecked(rawOptions, instrumentation, dynamicallyAttached);
         } catch (Throwable t) {
             System.err.println("dirtypages: agent not started: " + t);
         }
@@ -81,7 +84,7 @@ public final class AgentRuntime {
         return Optional.ofNullable(RUNNING.get());
     }
 
-    private static void startChecked(String rawOptions, boolean attached) {
+    private static void startChecked(String rawOptions, Instrumentation instrumentation, boolean attached) {
         ParsedOptions parsed = OptionsParser.parse(rawOptions);
         AgentLog log = new AgentLog(parsed.ok() ? parsed.options().log() : LogLevel.INFO);
         if (!parsed.ok()) {
@@ -101,6 +104,7 @@ public final class AgentRuntime {
             return;
         }
         AgentRuntime runtime = new AgentRuntime(parsed.options(), log);
+        runtime.instrumentation = instrumentation;
         if (!RUNNING.compareAndSet(null, runtime)) {
             log.warn("already running in this JVM; this " + (attached ? "attach" : "load") + " changes nothing");
             return;
@@ -179,10 +183,15 @@ public final class AgentRuntime {
                 log.warn("heap not tracked: " + discovery.problem());
             }
         }
+        OffHeapTracking blocks = OffHeapTracking.start(options, instrumentation, tracker, log, problems);
         if (shuttingDown) {
             return;
         }
         Sampler s = new Sampler(tracked, options, log);
+        if (blocks != null) {
+            s.blocks(blocks.source());
+        }
+        this.offHeap = blocks;
         this.regions = tracked;
         this.sampler = s;
         s.start();
@@ -302,8 +311,9 @@ public final class AgentRuntime {
                         .map(src -> src == Userfaultfd.Source.DEVICE ? "via /dev/userfaultfd" : "via the system call")
                         .orElse("unavailable"),
                 capabilities.userfaultfdFeatures(), capabilities.pagemapScan() ? "yes" : "no");
-        event.regions = r == null ? 0 : r.list().size();
-        event.trackedBytes = r == null ? 0 : r.trackedBytes();
+        OffHeapTracking blocks = offHeap;
+        event.regions = (r == null ? 0 : r.list().size()) + (blocks == null ? 0 : blocks.liveBlocks());
+        event.trackedBytes = (r == null ? 0 : r.trackedBytes()) + (blocks == null ? 0 : blocks.trackedBytes());
         event.scans = s == null ? 0 : s.scans();
         event.commit();
     }
@@ -314,7 +324,7 @@ public final class AgentRuntime {
         if (!started) {
             return "starting";
         }
-        if (r == null || r.list().isEmpty()) {
+        if ((r == null || r.list().isEmpty()) && offHeap == null) {
             return options.regions().isEmpty() ? "idle" : "off";
         }
         return problems.isEmpty() ? "tracking" : "reduced";

@@ -31,6 +31,7 @@ public final class Sampler {
     private final List<ScanListener> listeners = new CopyOnWriteArrayList<>();
     private final Object scanLock = new Object();
 
+    private volatile BlockSource blocks;
     private long scans;
     private long previousScanNanos;
     private volatile boolean stopped;
@@ -46,6 +47,11 @@ public final class Sampler {
 
     public void addListener(ScanListener listener) {
         listeners.add(listener);
+    }
+
+    /** Blocks to scan after the regions, from the next scan on (the off-heap kinds); null for none. */
+    public void blocks(BlockSource source) {
+        this.blocks = source;
     }
 
     /** Starts the timer thread. */
@@ -115,12 +121,17 @@ public final class Sampler {
                 }
                 emitter.flush();
             }
+            BlockSource source = blocks;
+            if (source != null) {
+                reregistered += scanBlocks(id, source);
+            }
             long end = System.nanoTime();
             long interval = begin - previousScanNanos;
             previousScanNanos = begin;
             event.end();
+            long tracked = regions.trackedBytes() + (source == null ? 0 : source.trackedBytes());
             ScanSummary summary = new ScanSummary(id, trigger, interval, end - begin, emitter.pages(),
-                    regions.trackedBytes(), emitter.ranges(), emitter.omitted(), reregistered);
+                    tracked, emitter.ranges(), emitter.omitted(), reregistered);
             if (event.shouldCommit()) {
                 event.scanId = id;
                 event.trigger = trigger;
@@ -138,6 +149,31 @@ public final class Sampler {
             }
             return summary;
         }
+    }
+
+    /** The blocks' written pieces, through the same emitter (one DirtyRange per run of one region name). */
+    private long scanBlocks(long id, BlockSource source) {
+        String[] current = {null};
+        long reregistered = 0;
+        try {
+            reregistered = source.scan(id, (start, end, kinds, region) -> {
+                if (!region.equals(current[0])) {
+                    emitter.flush();
+                    emitter.beginRegion(region);
+                    current[0] = region;
+                }
+                emitter.visit(start, end, 0);
+                for (ScanListener listener : listeners) {
+                    for (dev.dirtypages.agent.options.RegionKind kind : kinds) {
+                        listener.written(id, new TrackedRegion(kind, start, end), start, end);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.error("scan of the off-heap blocks failed: " + e);
+        }
+        emitter.flush();
+        return reregistered;
     }
 
     private RepairListener repairListener(TrackedRegion region) {

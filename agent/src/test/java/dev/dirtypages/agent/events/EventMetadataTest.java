@@ -19,11 +19,11 @@ class EventMetadataTest {
             "jdk.jfr.Timespan");
     /** Numeric fields that are counts or identifiers: JFR has no unit for them. */
     private static final Set<String> PLAIN_COUNTS = Set.of("scanId", "writtenPages", "rangesFound", "rangesOmitted",
-            "reregistered", "regions", "scans");
+            "reregistered", "regions", "scans", "blockId", "rank");
 
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
-            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class})
+            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class})
     void eachEventIsFinalNamedLabelledDescribedAndCategorised(Class<? extends jdk.jfr.Event> type) {
         assertTrue(Modifier.isFinal(type.getModifiers()), type + " must be final");
         EventType event = EventType.getEventType(type);
@@ -56,11 +56,34 @@ class EventMetadataTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dirtypages.DirtyRange"})
-    void theExpensiveEventIsOffByDefault(String name) {
-        EventType event = EventType.getEventType(DirtyRangeEvent.class);
-        assertEquals(name, event.getName());
-        assertFalse(event.isEnabled(), "DirtyRange must be enabled by dirtypages.jfc, not by default");
+    @ValueSource(classes = {DirtyRangeEvent.class, BlockWritesEvent.class})
+    void theExpensiveEventsAreOffByDefault(Class<? extends jdk.jfr.Event> type) {
+        EventType event = EventType.getEventType(type);
+        assertFalse(event.isEnabled(), event.getName() + " must be enabled by dirtypages.jfc, not by default");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"writtenPages", "blockId", "startAddress"})
+    void blockWritesNamesTheBlockAndItsPages(String field) {
+        assertNotNull(EventType.getEventType(BlockWritesEvent.class).getField(field));
+    }
+
+    @ParameterizedTest
+    @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
+            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class})
+    void theOptionsDocumentDescribesEachEvent(Class<? extends jdk.jfr.Event> type) throws java.io.IOException {
+        java.nio.file.Path doc = java.nio.file.Path.of(System.getProperty("dirtypages.docs", "../docs"))
+                .resolve("options.md");
+        String name = EventType.getEventType(type).getName();
+        assertTrue(java.nio.file.Files.readString(doc).contains("| `" + name + "`"), "docs/options.md lacks a row for "
+                + name);
+    }
+
+    @org.junit.jupiter.api.Test
+    void regionTrackedCarriesTheAllocationsStackTrace() {
+        EventType event = EventType.getEventType(RegionTrackedEvent.class);
+        assertNotNull(event.getField("stackTrace"), "an off-heap block's RegionTracked says where it was allocated");
+        assertNotNull(event.getField("blockId"));
     }
 
     static boolean isTitleCase(String label) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,24 @@ class OptionsParserTest {
             assertEquals(AgentOptions.defaults(), parsed.options());
         }
         assertEquals(Duration.ofSeconds(1), AgentOptions.defaults().interval());
-        assertEquals(Set.of(RegionKind.HEAP), AgentOptions.defaults().regions());
+        assertEquals(EnumSet.allOf(RegionKind.class), AgentOptions.defaults().regions());
+    }
+
+    @Test
+    void allNamesEveryKindAndOffHeapKindsCanBeNamedAlone() {
+        assertEquals(EnumSet.allOf(RegionKind.class), OptionsParser.parse("regions=all").options().regions());
+        assertEquals(EnumSet.allOf(RegionKind.class), OptionsParser.parse("regions=heap+all").options().regions());
+        assertEquals(EnumSet.of(RegionKind.HEAP, RegionKind.DIRECT, RegionKind.UNSAFE, RegionKind.ARENA),
+                OptionsParser.parse("regions=heap+direct+unsafe+arena").options().regions());
+        assertEquals(EnumSet.of(RegionKind.DIRECT), OptionsParser.parse("regions=direct").options().regions());
+        assertEquals("interval=1s,regions=heap+unsafe,log=info,maxranges=10000,merge=0",
+                OptionsParser.parse("regions=unsafe+heap").options().describe());
+    }
+
+    @Test
+    void anUnknownKindNamesTheValidOnesIncludingAll() {
+        ParsedOptions parsed = OptionsParser.parse("regions=stack");
+        assertTrue(parsed.errors().get(0).contains("valid: heap, direct, unsafe, arena, all"), parsed.errors().get(0));
     }
 
     @Test
@@ -49,7 +67,7 @@ class OptionsParserTest {
     void describeRoundTripsThroughTheParser() {
         AgentOptions o = OptionsParser.parse("interval=2m,log=warn,maxranges=0,merge=1m").options();
         assertEquals(o, OptionsParser.parse(o.describe()).options());
-        assertEquals("interval=2m,regions=heap,log=warn,maxranges=0,merge=1048576", o.describe());
+        assertEquals("interval=2m,regions=all,log=warn,maxranges=0,merge=1048576", o.describe());
     }
 
     @Test
@@ -157,16 +175,16 @@ class OptionsParserTest {
     }
 
     @Test
-    void everyErrorIsReportedAtOnce() {
-        ParsedOptions parsed = OptionsParser.parse("interval=0s,bogus=1,log=loud");
-        assertEquals(3, parsed.errors().size(), parsed.errors().toString());
-    }
-
-    @Test
     void emptyOptionsAreReportedOnce() {
         ParsedOptions parsed = OptionsParser.parse(",,");
         assertEquals(1, parsed.errors().size(), parsed.errors().toString());
         assertTrue(parsed.errors().get(0).startsWith("empty option in ',,'"), parsed.errors().get(0));
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnce() {
+        ParsedOptions parsed = OptionsParser.parse("interval=0s,bogus=1,log=loud");
+        assertEquals(3, parsed.errors().size(), parsed.errors().toString());
     }
 
     @Test

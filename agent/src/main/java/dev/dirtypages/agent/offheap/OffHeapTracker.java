@@ -1,0 +1,451 @@
+package dev.dirtypages.agent.offheap;
+
+import dev.dirtypages.agent.events.BlockWritesEvent;
+import dev.dirtypages.agent.events.RegionTrackedEvent;
+import dev.dirtypages.agent.events.RegionUntrackedEvent;
+import dev.dirtypages.agent.offheap.Attribution.BlockCount;
+import dev.dirtypages.agent.offheap.Attribution.BlockPages;
+import dev.dirtypages.agent.offheap.Attribution.Piece;
+import dev.dirtypages.agent.options.RegionKind;
+import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.sample.BlockSource;
+import dev.dirtypages.kernel.KernelException;
+import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.pagemap.PageRegion;
+import dev.dirtypages.kernel.pagemap.ScanQuery;
+import dev.dirtypages.kernel.proc.Mapping;
+import dev.dirtypages.kernel.proc.ProcMaps;
+import dev.dirtypages.kernel.track.RepairListener;
+import dev.dirtypages.kernel.track.WriteTracker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The off-heap blocks: told of every allocation and free by the advice (on the application's threads), armed
+ * and scanned by the sampler.
+ *
+ * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and a
+ * {@code dirtypages.RegionTracked} event with the allocation's stack trace is committed. <b>Arming</b>
+ * (sampler, at the next scan): the memory's mappings are registered whole if they are not yet (so that
+ * thousands of blocks never split them into thousands of VMAs), then the block's pages are armed by the same
+ * report-and-re-arm scan that collects the armed blocks; its first reported interval starts there. <b>Free</b>
+ * (freeing thread, before the memory is released): a pending block is dropped; an armed one has its pages
+ * collected at once (one {@code PAGEMAP_SCAN}), so that its writes up to the free are reported under its
+ * name by the next scan and nothing written to the address after the free ever is.
+ *
+ * <p>Registrations are never undone while the agent runs: a page may belong to other blocks, and a mapping
+ * whose pages are not armed costs nothing (a page is write-protected only when a tracked block's span is
+ * armed; the rest of the mapping is never armed and never faults).
+ */
+public final class OffHeapTracker implements BlockSource {
+    static final String ALLOCATED = "allocated; armed by the next scan";
+    static final String FREED = "freed";
+
+    private final WriteTracker tracker;
+    private final AgentLog log;
+    private final int maxBlockEvents;
+    private final ConcurrentHashMap<Long, Block> live = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    /** The thread scanning now: what it allocates meanwhile (buffers to read /proc, say) is the agent's own. */
+    private volatile Thread scanning;
+
+    /** Guards the armed blocks, the writes collected at frees, and the tracker's scanner. */
+    private final Object lock = new Object();
+    private final TreeMap<Long, Block> armed = new TreeMap<>();
+    private List<Piece> carriedPieces = new ArrayList<>();
+    private List<BlockPages> carriedBlocks = new ArrayList<>();
+    private long armedBytes;
+
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong frees = new AtomicLong();
+    private final AtomicLong collectsAtFree = new AtomicLong();
+    private long vmaRegistrations;
+    private int untrackableLogged;
+
+    /**
+     * @param tracker        registers and scans; its scanner is used under this tracker's lock only (the
+     *                       heap's scans must use another, so that frees never wait for them)
+     * @param maxBlockEvents the most {@code dirtypages.BlockWrites} events one scan emits
+     */
+    public OffHeapTracker(WriteTracker tracker, AgentLog log, int maxBlockEvents) {
+        this.tracker = tracker;
+        this.log = log;
+        this.maxBlockEvents = maxBlockEvents;
+    }
+
+    // ---- the application's threads ----
+
+    /** A block of {@code kind} was allocated at {@code address}. */
+    void allocated(RegionKind kind, long address, long bytes) {
+        if (Thread.currentThread() == scanning) {
+            return;
+        }
+        Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
+        allocations.incrementAndGet();
+        Block stale = live.put(address, block);
+        if (stale != null) {
+            // Its free went unseen (impossible through Unsafe.freeMemory): forget it without reporting its pages.
+            forget(stale);
+        }
+        RegionTrackedEvent event = new RegionTrackedEvent();
+        if (event.isEnabled()) {
+            event.commit(kind.eventName(), block.start, block.end, ALLOCATED, block.id);
+        }
+    }
+
+    /** The block at {@code address} is about to be freed. */
+    void freed(long address) {
+        Block block = live.remove(address);
+        if (block == null) {
+            return;
+        }
+        frees.incrementAndGet();
+        int before = Block.PENDING;
+        if (!block.transition(Block.PENDING, Block.FREED)) {
+            synchronized (lock) {
+                before = block.state();
+                if (before == Block.ARMED) {
+                    collectAtFree(block);
+                }
+                if (before != Block.UNTRACKED) {
+                    block.state(Block.FREED);
+                }
+            }
+        }
+        if (before != Block.UNTRACKED) {
+            new RegionUntrackedEvent().commit(block.kind.eventName(), block.start, block.end, FREED, block.id);
+        }
+    }
+
+    private void forget(Block stale) {
+        synchronized (lock) {
+            if (armed.remove(stale.start, stale)) {
+                armedBytes -= stale.size();
+            }
+            stale.state(Block.FREED);
+        }
+        new RegionUntrackedEvent().commit(stale.kind.eventName(), stale.start, stale.end,
+                "its address was allocated again before the agent saw it freed", stale.id);
+    }
+
+    /**
+     * Collects the pages of {@code block} (armed, about to be freed) now: what was written to them since the
+     * last scan belongs to the block and to the armed neighbours sharing its edge pages, and is reported by
+     * the next scan. Called with the lock held.
+     */
+    private void collectAtFree(Block block) {
+        if (armed.remove(block.start, block)) {
+            armedBytes -= block.size();
+        }
+        collectsAtFree.incrementAndGet();
+        WrittenRanges written = new WrittenRanges();
+        try {
+            tracker.collect(block.pageStart, block.pageEnd, written, RepairListener.NONE);
+        } catch (KernelException | IllegalArgumentException e) {
+            log.debug("collecting " + block + " at its free failed: " + e.getMessage());
+            return;
+        }
+        if (written.count == 0) {
+            return;
+        }
+        List<Block> owners = new ArrayList<>(3);
+        Map.Entry<Long, Block> before = armed.lowerEntry(block.start);
+        if (before != null && before.getValue().pageEnd > block.pageStart) {
+            owners.add(before.getValue());
+        }
+        owners.add(block);
+        for (Block b : armed.subMap(block.start, true, block.pageEnd, false).values()) {
+            owners.add(b);
+        }
+        owners.sort(Comparator.comparingLong(b -> b.start));
+        Attribution.attribute(owners, written.ranges, written.count, carriedPieces, carriedBlocks);
+    }
+
+    // ---- the sampler ----
+
+    @Override
+    public long trackedBytes() {
+        synchronized (lock) {
+            return armedBytes;
+        }
+    }
+
+    /** Blocks allocated and not yet freed (pending, armed or untrackable). */
+    public int liveBlocks() {
+        return live.size();
+    }
+
+    @Override
+    public long scan(long scanId, PieceVisitor visitor) {
+        scanning = Thread.currentThread();
+        try {
+            return scanUnderway(scanId, visitor);
+        } finally {
+            scanning = null;
+        }
+    }
+
+    private long scanUnderway(long scanId, PieceVisitor visitor) {
+        List<Piece> pieces;
+        List<BlockPages> perBlock;
+        List<Block> refused = new ArrayList<>();
+        List<String> refusedWhy = new ArrayList<>();
+        long[] reregistered = {0};
+        synchronized (lock) {
+            List<Block> fresh = new ArrayList<>();
+            for (Block b : live.values()) {
+                if (b.state() == Block.PENDING && b.transition(Block.PENDING, Block.ARMING)) {
+                    fresh.add(b);
+                }
+            }
+            fresh.sort(Comparator.comparingLong(b -> b.start));
+            List<Block> old = new ArrayList<>(armed.values());
+            List<Block> arming = register(fresh, refused, refusedWhy);
+
+            List<Block> all = new ArrayList<>(old.size() + arming.size());
+            all.addAll(old);
+            all.addAll(arming);
+            all.sort(Comparator.comparingLong(b -> b.start));
+            WrittenRanges written = new WrittenRanges();
+            RepairListener repairs = new RepairListener() {
+                @Override
+                public void reregistered(long start, long end) {
+                    reregistered[0]++;
+                    new RegionTrackedEvent().commit("off-heap", start, end,
+                            "registered again after its mapping was replaced; its pages count as written", 0);
+                }
+
+                @Override
+                public void untrackable(long start, long end, KernelException cause) {
+                    new RegionUntrackedEvent().commit("off-heap", start, end,
+                            "cannot be registered again: " + cause.getMessage(), 0);
+                }
+            };
+            for (long[] span : Attribution.spans(all)) {
+                try {
+                    tracker.collect(span[0], span[1], written, repairs);
+                } catch (KernelException | IllegalArgumentException e) {
+                    log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span[0], span[1],
+                            e.getMessage()));
+                }
+            }
+            pieces = carriedPieces;
+            perBlock = carriedBlocks;
+            carriedPieces = new ArrayList<>();
+            carriedBlocks = new ArrayList<>();
+            // Only the blocks armed before this scan own what it found: a block armed now starts its first interval here.
+            Attribution.attribute(old, written.ranges, written.count, pieces, perBlock);
+            for (Block b : arming) {
+                Block replaced = armed.put(b.start, b);
+                if (replaced != null && replaced != b) {
+                    armedBytes -= replaced.size();
+                }
+                armedBytes += b.size();
+                b.state(Block.ARMED);
+            }
+        }
+        for (Piece p : Attribution.cover(pieces)) {
+            visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()));
+        }
+        emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
+        for (int i = 0; i < refused.size(); i++) {
+            Block b = refused.get(i);
+            new RegionUntrackedEvent().commit(b.kind.eventName(), b.start, b.end,
+                    "cannot be registered: " + refusedWhy.get(i), b.id);
+        }
+        return reregistered[0];
+    }
+
+    private void emitBlockWrites(long scanId, List<BlockCount> counts) {
+        BlockWritesEvent probe = new BlockWritesEvent();
+        if (!probe.isEnabled()) {
+            return;
+        }
+        int rank = 0;
+        for (BlockCount c : counts) {
+            if (rank >= maxBlockEvents) {
+                break;
+            }
+            BlockWritesEvent e = new BlockWritesEvent();
+            Block b = c.block();
+            e.scanId = scanId;
+            e.rank = ++rank;
+            e.blockId = b.id;
+            e.kind = b.kind.eventName();
+            e.startAddress = b.start;
+            e.endAddress = b.end;
+            e.size = b.size();
+            e.writtenPages = c.pages();
+            e.writtenBytes = c.pages() * Pages.SIZE;
+            e.freed = b.state() == Block.FREED;
+            e.commit();
+        }
+    }
+
+    /**
+     * Makes sure the memory of {@code fresh} (sorted) is registered with this tracker's userfaultfd: a
+     * stretch that is not is registered as the whole mapping it lies in (registering part of a mapping would
+     * split it into several VMAs; registering whole ones lets the kernel merge neighbours instead). A range
+     * another userfaultfd registered first is refused (EBUSY) and left to its owner, with the blocks in it.
+     *
+     * @return the blocks that can be armed
+     */
+    private List<Block> register(List<Block> fresh, List<Block> refused, List<String> why) {
+        if (fresh.isEmpty()) {
+            return fresh;
+        }
+        List<long[]> failed = new ArrayList<>();
+        List<String> failedWhy = new ArrayList<>();
+        List<Mapping> maps = null;
+        Set<Long> done = new HashSet<>();
+        for (long[] span : Attribution.spans(fresh)) {
+            List<PageRegion> missing;
+            try {
+                missing = tracker.scanner().scan(span[0], span[1], ScanQuery.NOT_WP_ALLOWED);
+            } catch (KernelException | IllegalArgumentException e) {
+                failed.add(span);
+                failedWhy.add(e.getMessage());
+                continue;
+            }
+            boolean spanFailed = false;
+            for (PageRegion stretch : missing) {
+                if (maps == null) {
+                    maps = ProcMaps.self();
+                }
+                for (Mapping m : ProcMaps.overlapping(maps, stretch.start(), stretch.end())) {
+                    long s = Math.max(m.start(), stretch.start());
+                    long e = Math.min(m.end(), stretch.end());
+                    boolean whole = m.anonymous() && m.writable() && !m.shared();
+                    try {
+                        if (whole) {
+                            if (done.add(m.start())) {
+                                tracker.userfaultfd().register(m.start(), m.end());
+                                vmaRegistrations++;
+                            }
+                        } else {
+                            tracker.userfaultfd().register(s, e);
+                        }
+                    } catch (KernelException first) {
+                        try {
+                            tracker.userfaultfd().register(s, e);
+                        } catch (KernelException second) {
+                            failed.add(new long[] {s, e});
+                            failedWhy.add(second.getMessage());
+                            spanFailed = true;
+                        }
+                    }
+                }
+            }
+            if (!spanFailed) {
+                // Registered now; by us, or by another userfaultfd? Registering again is a no-op for our own
+                // registration (it neither splits nor touches the pages) and EBUSY for another's.
+                try {
+                    tracker.userfaultfd().register(span[0], span[1]);
+                } catch (KernelException e) {
+                    failed.add(span);
+                    failedWhy.add(e.getMessage());
+                }
+            }
+        }
+        if (failed.isEmpty()) {
+            return fresh;
+        }
+        List<Block> ok = new ArrayList<>(fresh.size());
+        for (Block b : fresh) {
+            String reason = null;
+            for (int i = 0; i < failed.size() && reason == null; i++) {
+                if (b.pageStart < failed.get(i)[1] && b.pageEnd > failed.get(i)[0]) {
+                    reason = failedWhy.get(i);
+                }
+            }
+            if (reason == null) {
+                ok.add(b);
+            } else {
+                b.state(Block.UNTRACKED);
+                refused.add(b);
+                why.add(reason);
+                if (untrackableLogged++ < 10) {
+                    log.warn("not tracking " + b + ": " + reason);
+                }
+            }
+        }
+        return ok;
+    }
+
+    /** Mappings registered whole so far. */
+    long vmaRegistrations() {
+        synchronized (lock) {
+            return vmaRegistrations;
+        }
+    }
+
+    /** {@code allocations, frees, collects at free}: for the log. */
+    String stats() {
+        return allocations.get() + " allocations, " + frees.get() + " frees (" + collectsAtFree.get()
+                + " of armed blocks), " + live.size() + " live";
+    }
+
+    private static final List<Set<RegionKind>> KIND_SETS = kindSets();
+    private static final String[] LABELS = labels();
+
+    private static List<Set<RegionKind>> kindSets() {
+        int n = 1 << RegionKind.values().length;
+        List<Set<RegionKind>> out = new ArrayList<>(n);
+        for (int mask = 0; mask < n; mask++) {
+            Set<RegionKind> set = EnumSet.noneOf(RegionKind.class);
+            for (RegionKind k : RegionKind.values()) {
+                if ((mask & Attribution.bit(k)) != 0) {
+                    set.add(k);
+                }
+            }
+            out.add(Collections.unmodifiableSet(set));
+        }
+        return out;
+    }
+
+    private static String[] labels() {
+        String[] out = new String[1 << RegionKind.values().length];
+        for (int mask = 0; mask < out.length; mask++) {
+            out[mask] = Attribution.label(mask);
+        }
+        return out;
+    }
+
+    static Set<RegionKind> kinds(int mask) {
+        return KIND_SETS.get(mask);
+    }
+
+    static String label(int mask) {
+        return LABELS[mask];
+    }
+
+    /** Collects written ranges as {@code [start, end)} pairs in a growing array. */
+    static final class WrittenRanges implements dev.dirtypages.kernel.pagemap.RegionVisitor {
+        long[] ranges = new long[32];
+        int count;
+
+        @Override
+        public void visit(long start, long end, long categories) {
+            if (count > 0 && ranges[2 * count - 1] == start) {
+                ranges[2 * count - 1] = end;
+                return;
+            }
+            if (2 * count + 2 > ranges.length) {
+                ranges = Arrays.copyOf(ranges, ranges.length * 2);
+            }
+            ranges[2 * count] = start;
+            ranges[2 * count + 1] = end;
+            count++;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.dirtypages.agent.offheap;
+
+import dev.dirtypages.agent.events.BlockWritesEvent;
+import dev.dirtypages.agent.events.RegionTrackedEvent;
+import dev.dirtypages.agent.events.RegionUntrackedEvent;
+import dev.dirtypages.agent.offheap.bridge.OffHeapHooks;
+import dev.dirtypages.agent.options.AgentOptions;
+import dev.dirtypages.agent.options.RegionKind;
+import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.sample.BlockSource;
+import dev.dirtypages.kernel.pagemap.PagemapScanner;
+import dev.dirtypages.kernel.track.WriteTracker;
+import java.lang.instrument.Instrumentation;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongBinaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * Off-heap tracking, wired: the bridge in {@code java.base}, the advice on the JDK's allocation paths and the
+ * {@link OffHeapTracker} they report to. Started only when {@code regions=} names an off-heap kind; with
+ * {@code regions=heap} none of it is loaded and the JDK's classes are left as they are.
+ */
+public final class OffHeapTracking {
+    private final OffHeapTracker tracker;
+    private final Set<RegionKind> kinds;
+
+    private OffHeapTracking(OffHeapTracker tracker, Set<RegionKind> kinds) {
+        this.tracker = tracker;
+        this.kinds = kinds;
+    }
+
+    /** The off-heap kinds among {@code regions}. */
+    public static Set<RegionKind> requested(Set<RegionKind> regions) {
+        Set<RegionKind> out = EnumSet.noneOf(RegionKind.class);
+        for (RegionKind k : regions) {
+            if (k.offHeap()) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Starts tracking the off-heap kinds {@code options} names, sharing the heap's userfaultfd (with a
+     * scanner of its own, so that frees never wait for a heap scan).
+     *
+     * @param problems where to add what keeps a requested kind from being tracked
+     * @return null when no off-heap kind is requested or none can be tracked
+     */
+    public static OffHeapTracking start(AgentOptions options, Instrumentation instrumentation, WriteTracker heap,
+                                        AgentLog log, List<String> problems) {
+        Set<RegionKind> kinds = requested(options.regions());
+        if (kinds.isEmpty()) {
+            return null;
+        }
+        int feature = Runtime.version().feature();
+        boolean arenas = feature >= AdviceInstaller.ARENA_FEATURE;
+        if (kinds.contains(RegionKind.ARENA) && !arenas) {
+            kinds.remove(RegionKind.ARENA);
+            log.info("FFM arenas are tracked on JDK " + AdviceInstaller.ARENA_FEATURE + " and later (this is JDK "
+                    + feature + ")");
+            if (kinds.isEmpty()) {
+                return null;
+            }
+        }
+        if (instrumentation == null || !instrumentation.isRetransformClassesSupported()) {
+            problems.add("off-heap memory is not tracked: the JVM does not let the agent retransform classes");
+            log.warn("off-heap memory is not tracked: the JVM does not let the agent retransform classes");
+            return null;
+        }
+        PagemapScanner scanner;
+        try {
+            scanner = PagemapScanner.openSelf(PagemapScanner.DEFAULT_CAPACITY);
+        } catch (RuntimeException e) {
+            problems.add("off-heap memory is not tracked: " + e.getMessage());
+            log.warn("off-heap memory is not tracked: " + e.getMessage());
+            return null;
+        }
+        OffHeapTracker tracker = new OffHeapTracker(new WriteTracker(heap.userfaultfd(), scanner), log,
+                options.maxRanges());
+        Bridge bridge = null;
+        try {
+            warmUp(tracker);
+            bridge = Bridge.define(instrumentation);
+            bridge.ignoreCurrentThread();
+            bridge.receivers(receiver(tracker, kinds, RegionKind.UNSAFE), receiver(tracker, kinds, RegionKind.DIRECT),
+                    receiver(tracker, kinds, RegionKind.ARENA), tracker::freed);
+            AdviceInstaller.Installed installed = AdviceInstaller.install(instrumentation, arenas);
+            if (!installed.transformed().contains(AdviceInstaller.UNSAFE)) {
+                throw new IllegalStateException("the advice could not be installed on " + AdviceInstaller.UNSAFE
+                        + (installed.errors().isEmpty() ? "" : ": " + String.join("; ", installed.errors())));
+            }
+            for (String error : installed.errors()) {
+                log.debug("advice: " + error);
+            }
+            log.info("tracking off-heap blocks as they are allocated: " + kinds.stream().map(RegionKind::optionName)
+                    .collect(Collectors.joining("+")));
+            log.debug("advice on " + installed.transformed().stream().sorted().collect(Collectors.joining(", "))
+                    + (arenas ? " (and " + AdviceInstaller.SEGMENT_FACTORIES + " when it loads)" : ""));
+            return new OffHeapTracking(tracker, kinds);
+        } catch (Throwable t) {
+            if (bridge != null) {
+                try {
+                    bridge.clear();
+                } catch (ReflectiveOperationException | RuntimeException ignored) {
+                    // The receivers stay; the advice may be missing, so they may hear nothing.
+                }
+            }
+            String why = t.getMessage() == null ? t.toString() : t.getMessage();
+            problems.add("off-heap memory is not tracked: " + why);
+            log.warn("off-heap memory is not tracked, the heap still is: " + why);
+            return null;
+        }
+    }
+
+    private static LongBinaryOperator receiver(OffHeapTracker tracker, Set<RegionKind> kinds, RegionKind kind) {
+        if (!kinds.contains(kind)) {
+            return null;
+        }
+        return (address, bytes) -> {
+            tracker.allocated(kind, address, bytes);
+            return 0;
+        };
+    }
+
+    /**
+     * Loads and initialises what an allocation and a free run through before any application thread does:
+     * class loading inside an allocation is best kept out of the application's way.
+     */
+    private static void warmUp(OffHeapTracker tracker) {
+        new RegionTrackedEvent().isEnabled();
+        new RegionUntrackedEvent().isEnabled();
+        new BlockWritesEvent().isEnabled();
+        new Block(0, RegionKind.UNSAFE, 4096, 8192).transition(Block.PENDING, Block.PENDING);
+        Attribution.cover(List.of(new Attribution.Piece(0, 4096, 1)));
+        tracker.liveBlocks();
+        // The kind constants are copied into this class at compile time; the template itself is never loaded.
+        if (OffHeapHooks.DIRECT == OffHeapHooks.ARENA) {
+            throw new AssertionError();
+        }
+    }
+
+    public BlockSource source() {
+        return tracker;
+    }
+
+    public Set<RegionKind> kinds() {
+        return kinds;
+    }
+
+    public int liveBlocks() {
+        return tracker.liveBlocks();
+    }
+
+    public long trackedBytes() {
+        return tracker.trackedBytes();
+    }
+
+    public String stats() {
+        return tracker.stats();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.dirtypages.agent.offheap.bridge;
+
+import java.util.function.LongBinaryOperator;
+import java.util.function.LongConsumer;
+
+/**
+ * The bridge between the JDK's allocation paths and the agent: a template, never used under this name.
+ *
+ * <p>The advice is inlined into {@code java.base} classes, which the bootstrap class loader defines and
+ * which cannot see the agent's module. At start the agent renames this class to
+ * {@value #RUNTIME_NAME} and defines it inside {@code java.base} (see
+ * {@code dev.dirtypages.agent.offheap.Bridge}); the advice templates are renamed the same way, so their
+ * inlined calls land here. It may therefore use only {@code java.base} types: the agent's receivers are
+ * reached through {@link LongBinaryOperator} and {@link LongConsumer}, set by reflection.
+ *
+ * <p>Cost: an allocation reads one thread-local and one volatile field before it calls a receiver; with no
+ * receiver set for its kind it returns there. A receiver's failure never reaches the allocating code (the
+ * advice suppresses every throwable, and so does this class).
+ *
+ * <p>Kinds are told apart by the caller: {@code ByteBuffer.allocateDirect} and the FFM segment factory mark
+ * the thread while they run ({@link #mark}/{@link #unmark}); an unmarked {@code Unsafe.allocateMemory} is
+ * plain Unsafe memory. One allocation is therefore seen once, at the lowest level, whoever asked for it.
+ */
+public final class OffHeapHooks {
+    /** The binary name this class has once defined in {@code java.base}. */
+    public static final String RUNTIME_NAME = "jdk.internal.misc.DirtyPagesOffHeapHooks";
+
+    /** No caller marked the thread: memory from {@code Unsafe.allocateMemory} itself. */
+    public static final int UNSAFE = 0;
+    /** Inside {@code ByteBuffer.allocateDirect} (or the JDK's temporary direct buffers). */
+    public static final int DIRECT = 1;
+    /** Inside the FFM segment factory (an arena's {@code allocate}). */
+    public static final int ARENA = 2;
+
+    /** The agent's receivers of allocations, one per kind: {@code (address, bytes) -> ignored}. Null: not tracked. */
+    public static volatile LongBinaryOperator unsafe;
+    public static volatile LongBinaryOperator direct;
+    public static volatile LongBinaryOperator arena;
+    /** The agent's receiver of frees, called before the memory is released. Null: nothing tracked. */
+    public static volatile LongConsumer free;
+
+    /** Per thread: {@code [0]} the kind its caller marked, {@code [1]} nonzero while in a receiver or ignored. */
+    private static final ThreadLocal<int[]> STATE = new ThreadLocal<>();
+
+    private OffHeapHooks() {
+    }
+
+    private static int[] state() {
+        int[] s = STATE.get();
+        if (s == null) {
+            s = new int[2];
+            STATE.set(s);
+        }
+        return s;
+    }
+
+    /** Marks the thread as allocating memory of {@code kind}; returns the previous mark for {@link #unmark}. */
+    public static int mark(int kind) {
+        int[] s = state();
+        int previous = s[0];
+        s[0] = kind;
+        return previous;
+    }
+
+    /** Restores the mark {@link #mark} returned. */
+    public static void unmark(int previous) {
+        int[] s = STATE.get();
+        if (s != null) {
+            s[0] = previous;
+        }
+    }
+
+    /** {@code Unsafe.allocateMemory} (or {@code reallocateMemory}) returned {@code address}. */
+    public static void allocated(long address, long bytes) {
+        if (address == 0) {
+            return;
+        }
+        try {
+            int[] s = state();
+            if (s[1] != 0) {
+                return;
+            }
+            int kind = s[0];
+            LongBinaryOperator receiver = kind == DIRECT ? direct : kind == ARENA ? arena : unsafe;
+            if (receiver == null) {
+                return;
+            }
+            s[1] = 1;
+            try {
+                receiver.applyAsLong(address, bytes);
+            } finally {
+                s[1] = 0;
+            }
+        } catch (Throwable ignored) {
+            // Never into the application's allocation.
+        }
+    }
+
+    /** {@code Unsafe.freeMemory} (or {@code reallocateMemory}) is about to release {@code address}. */
+    public static void freed(long address) {
+        if (address == 0) {
+            return;
+        }
+        try {
+            LongConsumer receiver = free;
+            if (receiver == null) {
+                return;
+            }
+            int[] s = state();
+            if (s[1] != 0) {
+                return;
+            }
+            s[1] = 1;
+            try {
+                receiver.accept(address);
+            } finally {
+                s[1] = 0;
+            }
+        } catch (Throwable ignored) {
+            // Never into the application's free.
+        }
+    }
+
+    /** The calling thread's allocations are not tracked from now on: for the agent's own threads. */
+    public static void ignoreCurrentThread() {
+        state()[1] = 1;
+    }
+}

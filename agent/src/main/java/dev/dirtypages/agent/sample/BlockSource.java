@@ -1,0 +1,32 @@
+package dev.dirtypages.agent.sample;
+
+import dev.dirtypages.agent.options.RegionKind;
+import java.util.Set;
+
+/**
+ * Memory the sampler scans besides the fixed regions: blocks the application allocates and frees as it
+ * runs (the off-heap kinds). Scanned after the regions by the same scan, under the same scan lock, so
+ * that each written page is reported by exactly one scan.
+ */
+public interface BlockSource {
+    /** Receives the written pieces of one scan, in address order. */
+    @FunctionalInterface
+    interface PieceVisitor {
+        /**
+         * Pages {@code [start, end)} were written; {@code kinds} are the kinds of the tracked blocks over them
+         * and {@code region} the name events carry (the kinds' names joined with '+').
+         */
+        void visit(long start, long end, Set<RegionKind> kinds, String region);
+    }
+
+    /**
+     * Reports what was written to the tracked blocks since the previous scan (re-arming it) and arms the
+     * blocks allocated since; each page once, in address order.
+     *
+     * @return stretches whose lost registration was repaired (their pages count as written)
+     */
+    long scan(long scanId, PieceVisitor visitor);
+
+    /** Bytes of the blocks armed now. */
+    long trackedBytes();
+}

@@ -1,0 +1,107 @@
+package dev.dirtypages.agent.offheap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dirtypages.agent.offheap.Attribution.BlockCount;
+import dev.dirtypages.agent.offheap.Attribution.BlockPages;
+import dev.dirtypages.agent.offheap.Attribution.Piece;
+import dev.dirtypages.agent.options.RegionKind;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Pages, not bytes: which written pages belong to which blocks, and under which names. */
+class AttributionTest {
+    private static final long P = 4096;
+    private static final int DIRECT = Attribution.bit(RegionKind.DIRECT);
+    private static final int UNSAFE = Attribution.bit(RegionKind.UNSAFE);
+
+    private static Block block(long id, RegionKind kind, long start, long end) {
+        return new Block(id, kind, start, end);
+    }
+
+    private static long[] pages(long... startEndPages) {
+        long[] out = new long[startEndPages.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = startEndPages[i] * P;
+        }
+        return out;
+    }
+
+    @Test
+    void aPageTwoBlocksShareIsReportedOnceUnderBothKindsAndCountedForEach() {
+        // direct [1.5, 3.5) pages, unsafe [3.5, 6) pages: page 3 is shared.
+        Block a = block(1, RegionKind.DIRECT, P + P / 2, 3 * P + P / 2);
+        Block b = block(2, RegionKind.UNSAFE, 3 * P + P / 2, 6 * P);
+        long[] written = pages(2, 5);          // pages 2, 3, 4
+        List<Piece> pieces = new ArrayList<>();
+        List<BlockPages> perBlock = new ArrayList<>();
+        Attribution.attribute(List.of(a, b), written, 1, pieces, perBlock);
+
+        assertEquals(List.of(new Piece(2 * P, 3 * P, DIRECT), new Piece(3 * P, 4 * P, DIRECT | UNSAFE),
+                new Piece(4 * P, 5 * P, UNSAFE)), Attribution.cover(pieces));
+        List<BlockCount> counts = Attribution.countPerBlock(perBlock);
+        assertEquals(2, counts.size());
+        assertEquals(2, counts.get(0).pages());
+        assertEquals(2, counts.get(1).pages());
+        assertEquals("direct-buffer+unsafe-memory", Attribution.label(DIRECT | UNSAFE));
+    }
+
+    @Test
+    void pagesNoBlockOverlapsAreNotReported() {
+        Block a = block(1, RegionKind.DIRECT, 10 * P, 12 * P);
+        long[] written = pages(0, 9, 11, 20, 30, 31);
+        List<Piece> pieces = new ArrayList<>();
+        List<BlockPages> perBlock = new ArrayList<>();
+        Attribution.attribute(List.of(a), written, 3, pieces, perBlock);
+        assertEquals(List.of(new Piece(11 * P, 12 * P, DIRECT)), pieces);
+        assertEquals(1, Attribution.countPerBlock(perBlock).get(0).pages());
+    }
+
+    @Test
+    void aBlockOfOneByteOwnsItsPage() {
+        Block a = block(1, RegionKind.UNSAFE, 7 * P + 100, 7 * P + 101);
+        List<Piece> pieces = new ArrayList<>();
+        List<BlockPages> perBlock = new ArrayList<>();
+        Attribution.attribute(List.of(a), pages(0, 100), 1, pieces, perBlock);
+        assertEquals(List.of(new Piece(7 * P, 8 * P, UNSAFE)), pieces);
+    }
+
+    @Test
+    void eachPageCountsOncePerBlockWhateverReportedItTwice() {
+        Block a = block(1, RegionKind.DIRECT, 0, 10 * P);
+        List<BlockPages> perBlock = List.of(new BlockPages(a, 0, 4 * P), new BlockPages(a, 2 * P, 6 * P),
+                new BlockPages(a, 8 * P, 9 * P));
+        assertEquals(7, Attribution.countPerBlock(perBlock).get(0).pages());
+    }
+
+    @Test
+    void theHeaviestBlockComesFirst() {
+        Block light = block(1, RegionKind.DIRECT, 0, 10 * P);
+        Block heavy = block(2, RegionKind.DIRECT, 20 * P, 30 * P);
+        List<BlockCount> counts = Attribution.countPerBlock(List.of(new BlockPages(light, 0, P),
+                new BlockPages(heavy, 20 * P, 25 * P)));
+        assertEquals(2, counts.get(0).block().id);
+        assertEquals(5, counts.get(0).pages());
+    }
+
+    @Test
+    void coverJoinsNeighboursOfTheSameKindsAndKeepsDisjointOrder() {
+        List<Piece> in = List.of(new Piece(5 * P, 8 * P, UNSAFE), new Piece(0, 2 * P, DIRECT),
+                new Piece(2 * P, 4 * P, DIRECT), new Piece(6 * P, 7 * P, DIRECT));
+        assertEquals(List.of(new Piece(0, 4 * P, DIRECT), new Piece(5 * P, 6 * P, UNSAFE),
+                new Piece(6 * P, 7 * P, DIRECT | UNSAFE), new Piece(7 * P, 8 * P, UNSAFE)), Attribution.cover(in));
+    }
+
+    @Test
+    void spansJoinBlocksThatShareOrTouchPages() {
+        List<Block> blocks = List.of(block(1, RegionKind.DIRECT, 100, 200), block(2, RegionKind.DIRECT, 300, P + 5),
+                block(3, RegionKind.DIRECT, 2 * P, 3 * P), block(4, RegionKind.DIRECT, 5 * P, 6 * P));
+        List<long[]> spans = Attribution.spans(blocks);
+        assertEquals(2, spans.size());
+        assertEquals(0, spans.get(0)[0]);
+        assertEquals(3 * P, spans.get(0)[1]);
+        assertEquals(5 * P, spans.get(1)[0]);
+        assertEquals(6 * P, spans.get(1)[1]);
+    }
+}
