@@ -65,7 +65,7 @@ public final class Recordings {
         return out;
     }
 
-    static long nanos(Instant t) {
+    public static long nanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 }

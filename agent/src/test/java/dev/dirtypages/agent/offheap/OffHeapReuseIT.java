@@ -1,0 +1,113 @@
+package dev.dirtypages.agent.offheap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.dirtypages.agent.testapp.OffHeapReuse;
+import dev.dirtypages.agent.testing.ChildJvm;
+import dev.dirtypages.agent.testing.GroundTruth;
+import dev.dirtypages.agent.testing.Recordings;
+import dev.dirtypages.agent.testing.Recordings.Scan;
+import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import jdk.jfr.consumer.RecordedEvent;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Free and allocate again at the same address at once: the freed block's writes up to its free are reported
+ * under its name, and nothing after; the new block's writes before it is armed are reported under no name,
+ * those after under its own.
+ */
+@EnabledIfUserfaultfd
+class OffHeapReuseIT {
+    /** Below malloc's mmap threshold: the chunk comes from malloc's heap and is handed back by the next malloc. */
+    private static final long SMALL = 28 * 4096 + 1000;
+    /** Above it: the chunk is a mapping of its own, unmapped at the free and mapped again (unregistered) at the address. */
+    private static final long LARGE = 64 * 4096 + 1000;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @CsvSource({"direct,small", "unsafe,small", "arena,small", "direct,large", "unsafe,large", "arena,large"})
+    void aFreedBlocksPagesStopBeingItsAtOnceEvenAtTheSameAddress(String kind, String size) throws Exception {
+        assumeTrue(!kind.equals("arena") || ChildJvm.javaFeature() >= 22, "FFM arenas are tracked on JDK 22+");
+        Path jfr = dir.resolve(kind + "-" + size + ".jfr");
+        ChildJvm.Result run = KnownOffHeapWritesIT.child(dir)
+                .agent("interval=100ms,file=" + jfr + ",maxranges=1000000")
+                .args("-cp", ChildJvm.testClasses().toString(), OffHeapReuse.class.getName(), kind,
+                        Long.toString(size.equals("small") ? SMALL : LARGE), "8", "400", "5")
+                .run();
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.stdout().contains("STATE tracking"), run.toString());
+        assertFalse(run.stdout().contains("NOREUSE"), "the allocator did not hand the address back\n" + run);
+
+        String[] block = line(run, "BLOCK ");
+        long address = Long.parseLong(block[1]);
+        long firstPage = Long.parseLong(block[3]);
+        int pages = Integer.parseInt(block[4]);
+        long freedAt = Long.parseLong(line(run, "FREED ")[1]);
+        Set<Integer> early = Arrays.stream(line(run, "EARLY ")).skip(3).map(Integer::parseInt)
+                .collect(Collectors.toCollection(TreeSet::new));
+        GroundTruth truth = GroundTruth.parse(run.stdout());
+        List<Scan> scans = Recordings.scans(jfr, firstPage, firstPage + pages * 4096L);
+
+        // Every page written by either block, armed, is reported in its interval; none extra once the second
+        // block is armed (the scans in between carry the first block's writes up to its free).
+        truth.assertNoneMissed(scans);
+        // The second block's writes before it was armed: reported under no name.
+        for (Scan s : scans) {
+            for (int page : s.pages()) {
+                assertFalse(early.contains(page) && !truth.written.get(0).contains(page)
+                        && !truth.written.get(1).contains(page), "scan " + s.id() + " reported page " + page
+                        + ", written by the new block before it was armed");
+            }
+        }
+
+        // Two blocks at the address: the first freed, the second its own.
+        String name = Map.of("direct", "direct-buffer", "unsafe", "unsafe-memory", "arena", "ffm-arena").get(kind);
+        List<RecordedEvent> allocations = Recordings.events(jfr, "dirtypages.RegionTracked").stream()
+                .filter(e -> e.getString("kind").equals(name) && e.getLong("startAddress") <= address
+                        && e.getLong("endAddress") > address).collect(Collectors.toList());
+        assertEquals(2, allocations.size(), allocations.toString());
+        long firstId = allocations.get(0).getLong("blockId");
+        long secondId = allocations.get(1).getLong("blockId");
+        assertTrue(Recordings.events(jfr, "dirtypages.RegionUntracked").stream()
+                .anyMatch(e -> e.getLong("blockId") == firstId && e.getString("reason").equals("freed")));
+
+        // The first block's writes up to its free are reported under its name by the scan after the free (or,
+        // when the free raced a scan, that one), and no later scan names it; the second block's writes are its own.
+        long scanAfterFree = scans.stream().filter(s -> s.beginNanos() > freedAt + GroundTruth.SLACK_NANOS)
+                .mapToLong(Scan::id).min().orElseThrow();
+        long firstCounted = 0;
+        long secondCounted = 0;
+        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.BlockWrites")) {
+            if (e.getLong("blockId") == firstId) {
+                assertTrue(e.getLong("scanId") <= scanAfterFree, "block " + firstId + " reported after its free: " + e);
+                if (e.getLong("scanId") == scanAfterFree) {
+                    assertTrue(e.getBoolean("freed"), e.toString());
+                }
+                firstCounted += e.getLong("writtenPages");
+            } else if (e.getLong("blockId") == secondId) {
+                secondCounted += e.getLong("writtenPages");
+            }
+        }
+        assertTrue(firstCounted >= truth.written.get(0).size(), "first block: " + firstCounted + " pages counted");
+        assertTrue(secondCounted >= truth.written.get(1).size(), "second block: " + secondCounted + " pages counted");
+    }
+
+    private static String[] line(ChildJvm.Result run, String prefix) {
+        return run.stdout().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + "line\n" + run)).split(" ");
+    }
+}
