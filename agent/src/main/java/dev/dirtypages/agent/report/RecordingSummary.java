@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
@@ -30,6 +32,10 @@ public final class RecordingSummary {
     private final List<String> tracked = new ArrayList<>();
     private final List<String> untracked = new ArrayList<>();
     private final Map<String, Integer> statuses = new LinkedHashMap<>();
+    /** Off-heap blocks by id: what RegionTracked said of them, and what BlockWrites counted. */
+    private final Map<Long, BlockInfo> blocks = new HashMap<>();
+    /** Per off-heap kind: {blocks allocated, blocks freed, blocks that could not be registered}. */
+    private final Map<String, long[]> blocksByKind = new TreeMap<>();
     private long dirtyRanges;
     private long reregistrations;
     private long gcs;
@@ -89,7 +95,14 @@ public final class RecordingSummary {
                 break;
             }
             case "dirtypages.RegionTracked":
-                if (e.getString("reason").startsWith("registered again")) {
+                if (blockId(e) > 0) {
+                    BlockInfo b = block(blockId(e));
+                    b.kind = e.getString("kind");
+                    b.start = e.getLong("startAddress");
+                    b.size = e.getLong("size");
+                    b.site = site(e.getStackTrace());
+                    blocksByKind.computeIfAbsent(b.kind, k -> new long[3])[0]++;
+                } else if (e.getString("reason").startsWith("registered again")) {
                     reregistrations++;
                 } else {
                     tracked.add(String.format("%s [0x%x, 0x%x) %s, %s", e.getString("kind"), e.getLong("startAddress"),
@@ -97,6 +110,11 @@ public final class RecordingSummary {
                 }
                 break;
             case "dirtypages.RegionUntracked":
+                if (blockId(e) > 0) {
+                    blocksByKind.computeIfAbsent(e.getString("kind"), k -> new long[3])
+                            [e.getString("reason").equals("freed") ? 1 : 2]++;
+                    break;
+                }
                 untracked.add(String.format("%s [0x%x, 0x%x): %s", e.getString("kind"), e.getLong("startAddress"),
                         e.getLong("endAddress"), e.getString("reason")));
                 break;
@@ -107,11 +125,127 @@ public final class RecordingSummary {
                 statuses.merge(line, 1, Integer::sum);
                 break;
             }
+            case "dirtypages.BlockWrites": {
+                BlockInfo b = block(e.getLong("blockId"));
+                b.writtenPages += e.getLong("writtenPages");
+                b.scans++;
+                if (b.kind == null) {
+                    b.kind = e.getString("kind");
+                    b.start = e.getLong("startAddress");
+                    b.size = e.getLong("size");
+                }
+                break;
+            }
             case "jdk.GarbageCollection":
                 gcs++;
                 break;
             default:
                 break;
+        }
+    }
+
+    private static long blockId(RecordedEvent e) {
+        return e.hasField("blockId") ? e.getLong("blockId") : 0;
+    }
+
+    private BlockInfo block(long id) {
+        return blocks.computeIfAbsent(id, BlockInfo::new);
+    }
+
+    /** An off-heap block as the recording tells it. */
+    static final class BlockInfo {
+        final long id;
+        String kind;
+        long start;
+        long size;
+        String site = "?";
+        long writtenPages;
+        long scans;
+
+        BlockInfo(long id) {
+            this.id = id;
+        }
+    }
+
+    /** Frames of the allocation machinery, skipped to find who allocated: the agent's hook and the JDK's paths. */
+    private static final List<String> MACHINERY = List.of("dev.dirtypages.agent.offheap.", "dev.dirtypages.agent.events.",
+            "jdk.internal.misc.", "java.nio.", "jdk.internal.foreign.", "java.lang.foreign.", "sun.misc.Unsafe",
+            "sun.nio.ch.Util");
+
+    /**
+     * Where a block was allocated: the first frame of its RegionTracked stack trace outside the agent's hook and
+     * the JDK's allocation paths, as {@code Class.method:line}; "?" without a stack trace.
+     */
+    public static String site(RecordedStackTrace stack) {
+        if (stack == null || stack.getFrames().isEmpty()) {
+            return "?";
+        }
+        RecordedFrame chosen = null;
+        for (RecordedFrame f : stack.getFrames()) {
+            String type = f.getMethod().getType().getName();
+            if (MACHINERY.stream().noneMatch(type::startsWith)) {
+                chosen = f;
+                break;
+            }
+        }
+        if (chosen == null) {
+            chosen = stack.getFrames().get(stack.getFrames().size() - 1);
+        }
+        return chosen.getMethod().getType().getName() + "." + chosen.getMethod().getName()
+                + (chosen.getLineNumber() > 0 ? ":" + chosen.getLineNumber() : "");
+    }
+
+    /** Written pages per off-heap block over the whole recording, the heaviest first. */
+    public List<Map.Entry<Long, Long>> blockTotals() {
+        List<Map.Entry<Long, Long>> out = new ArrayList<>();
+        for (BlockInfo b : blocks.values()) {
+            if (b.writtenPages > 0) {
+                out.add(Map.entry(b.id, b.writtenPages));
+            }
+        }
+        out.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        return out;
+    }
+
+    /** Written pages per allocation site over the whole recording, the heaviest first. */
+    public List<Map.Entry<String, Long>> siteTotals() {
+        Map<String, Long> bySite = new HashMap<>();
+        for (BlockInfo b : blocks.values()) {
+            if (b.writtenPages > 0) {
+                bySite.merge(b.site, b.writtenPages, Long::sum);
+            }
+        }
+        List<Map.Entry<String, Long>> out = new ArrayList<>(bySite.entrySet());
+        out.sort((a, b) -> Long.compare(b.getValue(), a.getValue()));
+        return out;
+    }
+
+    private void printOffHeap(PrintStream out) {
+        for (Map.Entry<String, long[]> k : blocksByKind.entrySet()) {
+            long[] n = k.getValue();
+            out.printf("  off-heap        %s: %d blocks allocated, %d freed%s%n", k.getKey(), n[0], n[1],
+                    n[2] > 0 ? ", " + n[2] + " could not be registered" : "");
+        }
+        List<Map.Entry<Long, Long>> heaviest = blockTotals();
+        if (heaviest.isEmpty()) {
+            return;
+        }
+        out.println("  heaviest blocks (written pages over all scans):");
+        for (Map.Entry<Long, Long> e : heaviest.subList(0, Math.min(10, heaviest.size()))) {
+            BlockInfo b = blocks.get(e.getKey());
+            out.printf("    #%-6d %-14s %-10s at 0x%x: %d pages in %d scans, allocated at %s%n", b.id, b.kind,
+                    bytes(b.size), b.start, b.writtenPages, b.scans, b.site);
+        }
+        Map<String, Integer> blocksPerSite = new HashMap<>();
+        for (BlockInfo b : blocks.values()) {
+            if (b.writtenPages > 0) {
+                blocksPerSite.merge(b.site, 1, Integer::sum);
+            }
+        }
+        List<Map.Entry<String, Long>> sites = siteTotals();
+        out.println("  heaviest allocation sites (written pages over all scans):");
+        for (Map.Entry<String, Long> e : sites.subList(0, Math.min(10, sites.size()))) {
+            out.printf("    %-60s %d pages in %d blocks%n", e.getKey(), e.getValue(), blocksPerSite.get(e.getKey()));
         }
     }
 
@@ -143,6 +277,7 @@ public final class RecordingSummary {
                     + "uncommits), their pages counted as written");
         }
         untracked.forEach(u -> out.println("  untracked       " + u));
+        printOffHeap(out);
         if (scans.isEmpty()) {
             out.println("  no scans recorded");
             return;

@@ -3,13 +3,17 @@ package dev.dirtypages.agent.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dirtypages.agent.events.BlockWritesEvent;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
 import dev.dirtypages.agent.events.RegionTrackedEvent;
+import dev.dirtypages.agent.events.RegionUntrackedEvent;
 import dev.dirtypages.agent.events.ScanEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,6 +66,64 @@ class RecordingSummaryTest {
         assertTrue(text.contains("java-heap [0x100000, 0x500000) 4.0 MiB, registered: G1 heap"), text);
         assertTrue(text.contains("4 distinct pages (16.0 KiB), 1 written in every scan"), text);
         assertTrue(text.contains("24.0 KiB in all"), text);
+    }
+
+    @Test
+    void namesTheHeaviestOffHeapBlocksAndWhereTheyWereAllocated() throws Exception {
+        Path file = dir.resolve("blocks.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("dirtypages.Scan");
+            r.enable("dirtypages.BlockWrites");
+            r.enable("dirtypages.RegionTracked").withStackTrace();
+            r.enable("dirtypages.RegionUntracked");
+            r.start();
+            allocatedHere(7, 0x7f0000001010L);
+            allocatedThere(8, 0x7f0000100010L);
+            new RegionUntrackedEvent().commit("direct-buffer", 0x7f0000001010L, 0x7f0000101010L, "freed", 7);
+            for (int scan = 1; scan <= 2; scan++) {
+                blockWrites(scan, 8, 5);
+                blockWrites(scan, 7, scan);
+                ScanEvent s = new ScanEvent();
+                s.scanId = scan;
+                s.trigger = "timer";
+                s.commit();
+            }
+            r.stop();
+            r.dump(file);
+        }
+        RecordingSummary summary = RecordingSummary.read(file);
+        assertEquals(List.of(Map.entry(8L, 10L), Map.entry(7L, 3L)), summary.blockTotals());
+        assertTrue(summary.siteTotals().get(0).getKey().endsWith("RecordingSummaryTest.allocatedThere:" + THERE_LINE),
+                summary.siteTotals().toString());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(file, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("direct-buffer: 1 blocks allocated, 1 freed"), text);
+        assertTrue(text.contains("unsafe-memory: 1 blocks allocated, 0 freed"), text);
+        assertTrue(text.contains("#8      unsafe-memory"), text);
+        assertTrue(text.contains("10 pages in 2 scans, allocated at dev.dirtypages.agent.report.RecordingSummaryTest"
+                + ".allocatedThere"), text);
+    }
+
+    private static final int THERE_LINE = 116;
+
+    private static void allocatedHere(long id, long start) {
+        new RegionTrackedEvent().commit("direct-buffer", start, start + (1 << 20), "allocated", id);
+    }
+
+    private static void allocatedThere(long id, long start) {
+        new RegionTrackedEvent().commit("unsafe-memory", start, start + 4096, "allocated", id); // THERE_LINE
+    }
+
+    private static void blockWrites(long scan, long id, long pages) {
+        BlockWritesEvent e = new BlockWritesEvent();
+        e.scanId = scan;
+        e.blockId = id;
+        e.kind = id == 7 ? "direct-buffer" : "unsafe-memory";
+        e.writtenPages = pages;
+        e.writtenBytes = pages * 4096;
+        e.commit();
     }
 
     @Test
