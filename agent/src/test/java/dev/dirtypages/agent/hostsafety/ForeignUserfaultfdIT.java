@@ -50,7 +50,7 @@ class ForeignUserfaultfdIT {
         try {
             app.awaitLine("OWNED ", Duration.ofSeconds(30));
             Result attach = ChildJvm.in(dir).args("-jar", ChildJvm.agentJar().toString(), Long.toString(app.pid()),
-                    "interval=20ms,maxranges=1000000,file=" + jfr).run();
+                    "interval=20ms,regions=heap,maxranges=1000000,file=" + jfr).run();
             assertEquals(0, attach.exitCode(), attach::toString);
             r = app.await(ChildJvm.TIMEOUT);
         } finally {
