@@ -23,14 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * scans every 10 ms (its shortest interval), thousands of scans; the writers' own log is the ground truth
  * (see {@link WriteGroundTruth}). Zero missed pages; duplicates are counted and printed.
  *
- * <p>The targets are the heap today; when the agent tracks direct buffers, add {@code direct} to
- * {@link #TARGETS} (and the option that tracks them) and the same check covers both.
+ * <p>The targets are a heap array and a direct buffer ({@link #TARGETS} names both the application's targets
+ * and the agent's {@code regions=}); each writer picks one at random for each batch.
  */
 @EnabledIfUserfaultfd
 class ConcurrentWritesIT {
     static final int THREADS = 4;
     static final int SECONDS = Integer.getInteger("dirtypages.load.seconds", 30);
-    static final String TARGETS = "heap";
+    static final String TARGETS = "heap+direct";
     static final int MIB_PER_TARGET = 64;
 
     @TempDir
@@ -42,7 +42,7 @@ class ConcurrentWritesIT {
         Path log = dir.resolve("writes.log");
         Result run = ChildJvm.in(dir)
                 .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms512m", "-Xmx512m")
-                .agent("interval=10ms,file=" + jfr + ",maxranges=1000000")
+                .agent("interval=10ms,regions=" + TARGETS + ",file=" + jfr + ",maxranges=1000000")
                 .args("-cp", ChildJvm.testClasses().toString(), ConcurrentWriters.class.getName(),
                         Integer.toString(THREADS), Integer.toString(SECONDS), Integer.toString(MIB_PER_TARGET), TARGETS,
                         log.toString())
@@ -69,6 +69,9 @@ class ConcurrentWritesIT {
                 + report.describe());
         assertTrue(report.scans() >= 1000 * SECONDS / 30 * 2, "thousands of scans expected: " + report.describe());
         assertTrue(report.pageWrites() > 100_000, report.describe());
+        for (Target t : targets) {
+            assertTrue(report.pageWritesByTarget()[t.index()] > 10_000, "few writes to " + t + ": " + report.describe());
+        }
         assertTrue(report.racedBatches() > 0, "no write raced a scan: the test did not test that\n" + report.describe());
         assertTrue(report.clockSpreadNanos() < 5_000_000, "the clocks drifted apart: " + report.describe());
         assertEquals(0, report.missed(), report.describe());

@@ -44,14 +44,15 @@ public final class WriteGroundTruth {
     }
 
     /** What the check found. */
-    public record Report(int scans, long batches, long pageWrites, long racedBatches, long pageReports,
-                         long unexplained, long missed, List<String> missedExamples, long clockOffsetNanos,
-                         long clockSpreadNanos, long slackNanos) {
+    public record Report(int scans, long batches, long pageWrites, long[] pageWritesByTarget, long racedBatches,
+                         long pageReports, long unexplained, long missed, List<String> missedExamples,
+                         long clockOffsetNanos, long clockSpreadNanos, long slackNanos) {
         public String describe() {
-            return String.format("%d scans, %d batches = %d page writes (%d batches overlapped a scan), %d page "
+            return String.format("%d scans, %d batches = %d page writes %s (%d batches overlapped a scan), %d page "
                     + "reports, %d reports no logged write explains (duplicates), %d missed; clocks: offset %.3f ms, "
-                    + "spread %.3f ms, windows widened by %.3f ms", scans, batches, pageWrites, racedBatches,
-                    pageReports, unexplained, missed, clockOffsetNanos / 1e6, clockSpreadNanos / 1e6, slackNanos / 1e6)
+                    + "spread %.3f ms, windows widened by %.3f ms", scans, batches, pageWrites,
+                    Arrays.toString(pageWritesByTarget), racedBatches, pageReports, unexplained, missed,
+                    clockOffsetNanos / 1e6, clockSpreadNanos / 1e6, slackNanos / 1e6)
                     + (missedExamples.isEmpty() ? "" : "\nmissed, e.g.:\n  " + String.join("\n  ", missedExamples));
         }
     }
@@ -122,6 +123,7 @@ public final class WriteGroundTruth {
         LongList windows = new LongList();  // pairs: pack(target, page, lo scan id), hi scan id
         long batches = 0;
         long pageWrites = 0;
+        long[] byTarget = new long[targets.size()];
         long raced = 0;
         long missed = 0;
         List<String> examples = new ArrayList<>();
@@ -151,6 +153,7 @@ public final class WriteGroundTruth {
                 }
                 for (int page : pages) {
                     pageWrites++;
+                    byTarget[target]++;
                     boolean found = hi < n && reported(reports, target, page, ids[Math.min(lo, n - 1)], ids[hi]);
                     if (!found) {
                         missed++;
@@ -198,8 +201,8 @@ public final class WriteGroundTruth {
                 unexplained++;
             }
         }
-        return new Report(n, batches, pageWrites, raced, reports.size(), unexplained, missed, examples, offset, spread,
-                slack);
+        return new Report(n, batches, pageWrites, byTarget, raced, reports.size(), unexplained, missed, examples, offset,
+                spread, slack);
     }
 
     private static final long SCAN_MASK = (1L << 24) - 1;
