@@ -13,15 +13,18 @@ import javax.management.ObjectName;
 /**
  * Churn for the soak test: the heap grows from a small -Xms towards -Xmx and is given back (HotSpot commits
  * and uncommits with mmap(MAP_FIXED), each time dropping the agent's registration of the stretch), cycle
- * after cycle; with {@code direct} in the kinds, direct buffers are allocated and freed at a high rate too
- * (for when the agent tracks off-heap memory). After each cycle, with the heap collected, it measures what
- * would grow if the agent leaked and prints
+ * after cycle; with {@code direct} in the kinds, direct buffers are allocated, written and freed at a high
+ * rate too (2048 a cycle, 4 KiB to 1 MiB, up to 64 held across scans). After each cycle, with the heap
+ * collected and every buffer freed, it measures what would grow if the agent leaked and prints
  *
- * <pre>CYCLE n epochMillis heapUsedAfterGc heapCommitted rssOutsideHeap nmtNonHeapCommitted vmas uffdVmas</pre>
+ * <pre>CYCLE n epochMillis heapUsedAfterGc heapCommitted rssOutsideHeap nmtNonHeapCommitted vmas uffdVmas mallocInUse</pre>
  *
  * (bytes; nmt... is -1 without -XX:NativeMemoryTracking; vmas counts /proc/self/maps lines, uffdVmas those a
- * userfaultfd has registered). Usage: {@code Churn <seconds> <kinds: heap, direct, joined with '+'>}; needs
- * compressed oops (the heap's range is read from VM.info).
+ * userfaultfd has registered; mallocInUse is glibc's mallinfo2 uordblks + hblkhd, the memory malloc has handed
+ * out and not had back, JNA's included, or -1 without JNA on the class path). With JNA, malloc_trim(0) runs
+ * first, so that memory malloc keeps after the frees does not count as resident. Usage:
+ * {@code Churn <seconds> <kinds: heap, direct, joined with '+'>}; needs compressed oops (the heap's range is
+ * read from VM.info).
  */
 public final class Churn {
     private static final Pattern HEAP_ADDRESS = Pattern.compile("Heap address: 0x(\\p{XDigit}+), size: (\\d+) MB");
@@ -41,57 +44,65 @@ public final class Churn {
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         long checksum = 0;
+        java.util.Random random = new java.util.Random(5);
         for (int cycle = 1; System.nanoTime() < deadline; cycle++) {
-            if (heap) {
-                checksum += growAndRelease(256);
+            List<byte[]> live = new ArrayList<>();
+            List<ByteBuffer> held = new ArrayList<>();
+            for (int step = 0; step < 16; step++) {
+                if (heap) {
+                    grow(live, 16);
+                }
+                if (direct) {
+                    checksum += directStep(unsafe, held, random, 128);
+                }
+                Thread.sleep(15);    // scans run in between: they arm the buffers held across steps
             }
-            if (direct) {
-                checksum += directBuffers(unsafe, 2000);
+            for (byte[] a : live) {
+                checksum += a[7];
             }
+            live.clear();
+            for (ByteBuffer b : held) {
+                unsafe.invokeCleaner(b);
+            }
+            held.clear();
             System.gc(); // a full collection: G1 and the others shrink the heap (uncommit) after it
             Thread.sleep(100);
+            Malloc.trim();
             System.out.println("CYCLE " + cycle + " " + System.currentTimeMillis() + " " + measure(heapRange));
             System.out.flush();
         }
         System.out.println("DONE " + (checksum & 0xff));
     }
 
-    /** Grows the live set to {@code mib} in steps with pauses (so that scans run in between), then drops it. */
-    static long growAndRelease(int mib) throws InterruptedException {
-        List<byte[]> live = new ArrayList<>();
-        long sum = 0;
-        for (int m = 0; m < mib; m += 16) {
-            for (int i = 0; i < 64; i++) {
-                byte[] a = new byte[256 << 10];    // not humongous under G1
-                a[i] = (byte) i;
-                live.add(a);
-            }
-            Thread.sleep(15);
+    /** Adds {@code mib} MiB of arrays to the live set. */
+    static void grow(List<byte[]> live, int mib) {
+        for (int i = 0; i < mib * 4; i++) {
+            byte[] a = new byte[256 << 10];    // not humongous under G1
+            a[i % 64] = (byte) i;
+            live.add(a);
         }
-        for (byte[] a : live) {
-            sum += a[7];
-        }
-        live.clear();
-        return sum;
     }
 
-    /** Allocates and frees {@code count} direct buffers of 4 KiB to 1 MiB, writing into each. */
-    static long directBuffers(sun.misc.Unsafe unsafe, int count) {
+    /**
+     * Allocates {@code count} direct buffers of 4 KiB to 1 MiB, writing into each, writes into those held
+     * from earlier steps (armed by now), and frees buffers at random to keep at most 64: most live for
+     * microseconds, some across several scans.
+     */
+    static long directStep(sun.misc.Unsafe unsafe, List<ByteBuffer> held, java.util.Random random, int count) {
         long sum = 0;
-        java.util.Random random = new java.util.Random(count);
-        List<ByteBuffer> held = new ArrayList<>();
+        for (ByteBuffer b : held) {
+            b.put(random.nextInt(b.capacity()), (byte) 1);
+        }
         for (int i = 0; i < count; i++) {
             ByteBuffer b = ByteBuffer.allocateDirect(4096 << random.nextInt(9));
-            b.put(b.capacity() / 2, (byte) i);
+            b.put(random.nextInt(b.capacity()), (byte) i);
             held.add(b);
-            if (held.size() > 32) {
+            if (held.size() > 64) {
                 ByteBuffer old = held.remove(random.nextInt(held.size()));
-                sum += old.get(old.capacity() / 2);
+                old.put(random.nextInt(old.capacity()), (byte) 2);
+                sum += old.get(0);
                 unsafe.invokeCleaner(old);    // freed now, not when the GC gets to it
             }
-        }
-        for (ByteBuffer b : held) {
-            unsafe.invokeCleaner(b);
         }
         return sum;
     }
@@ -119,7 +130,7 @@ public final class Churn {
             }
         }
         return usage.getUsed() + " " + usage.getCommitted() + " " + rssOutside + " " + nmtNonHeapCommitted() + " " + vmas
-                + " " + uffd;
+                + " " + uffd + " " + Malloc.inUse();
     }
 
     private static boolean isHeader(String line, int dash, int space) {
@@ -129,6 +140,60 @@ public final class Churn {
             }
         }
         return true;
+    }
+
+    /** glibc's malloc statistics through JNA, when the application has it on its class path. */
+    static final class Malloc {
+        private static final Object LIBC = load();
+
+        private static Object load() {
+            try {
+                return com.sun.jna.Native.load("c", Libc.class);
+            } catch (LinkageError | RuntimeException e) {
+                return null;
+            }
+        }
+
+        /** The two libc calls. */
+        public interface Libc extends com.sun.jna.Library {
+            Mallinfo2 mallinfo2();
+
+            int malloc_trim(long pad);
+        }
+
+        /** struct mallinfo2: ten size_t. */
+        public static final class Mallinfo2 extends com.sun.jna.Structure implements com.sun.jna.Structure.ByValue {
+            public long arena;
+            public long ordblks;
+            public long smblks;
+            public long hblks;
+            public long hblkhd;
+            public long usmblks;
+            public long fsmblks;
+            public long uordblks;
+            public long fordblks;
+            public long keepcost;
+
+            @Override
+            protected List<String> getFieldOrder() {
+                return List.of("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+                        "fordblks", "keepcost");
+            }
+        }
+
+        static void trim() {
+            if (LIBC != null) {
+                ((Libc) LIBC).malloc_trim(0);
+            }
+        }
+
+        static long inUse() {
+            if (LIBC == null) {
+                return -1;
+            }
+            Mallinfo2 info = ((Libc) LIBC).mallinfo2();
+            return info.uordblks + info.hblkhd;
+        }
     }
 
     static long nmtNonHeapCommitted() {
