@@ -193,8 +193,25 @@ final class Attribution {
         return out.toString();
     }
 
-    /** Merged page spans of {@code blocks} (sorted by start), joining spans that overlap or touch. */
-    static List<long[]> spans(List<Block> blocks) {
+    /** Two lists of sorted, disjoint spans as one, joining spans that overlap or touch. */
+    static List<long[]> merge(List<long[]> a, List<long[]> b) {
+        List<long[]> out = new ArrayList<>(a.size() + b.size());
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            long[] next = j >= b.size() || (i < a.size() && a.get(i)[0] <= b.get(j)[0]) ? a.get(i++) : b.get(j++);
+            int last = out.size() - 1;
+            if (last >= 0 && next[0] <= out.get(last)[1]) {
+                out.get(last)[1] = Math.max(out.get(last)[1], next[1]);
+            } else {
+                out.add(new long[] {next[0], next[1]});
+            }
+        }
+        return out;
+    }
+
+    /** Merged page spans of {@code blocks} (in order of start), joining spans that overlap or touch. */
+    static List<long[]> spans(java.util.Collection<Block> blocks) {
         List<long[]> out = new ArrayList<>();
         for (Block b : blocks) {
             int last = out.size() - 1;

@@ -358,5 +358,9 @@ public final class AgentRuntime {
         } catch (RuntimeException e) {
             log.debug("final scan failed: " + e);
         }
+        OffHeapTracking blocks = offHeap;
+        if (blocks != null) {
+            log.debug("off-heap: " + blocks.stats());
+        }
     }
 }

@@ -94,6 +94,17 @@ class AttributionTest {
     }
 
     @Test
+    void mergeJoinsTwoSortedSpanListsWhereTheyOverlapOrTouch() {
+        List<long[]> merged = Attribution.merge(List.of(new long[] {0, P}, new long[] {5 * P, 6 * P}),
+                List.of(new long[] {P, 2 * P}, new long[] {4 * P, 5 * P + 1}, new long[] {9 * P, 10 * P}));
+        assertEquals(3, merged.size());
+        assertEquals(2 * P, merged.get(0)[1]);
+        assertEquals(4 * P, merged.get(1)[0]);
+        assertEquals(6 * P, merged.get(1)[1]);
+        assertEquals(9 * P, merged.get(2)[0]);
+    }
+
+    @Test
     void spansJoinBlocksThatShareOrTouchPages() {
         List<Block> blocks = List.of(block(1, RegionKind.DIRECT, 100, 200), block(2, RegionKind.DIRECT, 300, P + 5),
                 block(3, RegionKind.DIRECT, 2 * P, 3 * P), block(4, RegionKind.DIRECT, 5 * P, 6 * P));

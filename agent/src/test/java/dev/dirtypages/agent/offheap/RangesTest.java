@@ -1,0 +1,52 @@
+package dev.dirtypages.agent.offheap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RangesTest {
+    private static final long P = 4096;
+
+    @Test
+    void addedRangesJoinWhereTheyOverlapOrTouch() {
+        Ranges r = new Ranges();
+        r.add(10 * P, 20 * P);
+        r.add(30 * P, 40 * P);
+        r.add(20 * P, 25 * P);
+        assertEquals(2, r.size());
+        assertTrue(r.contains(12 * P, 25 * P));
+        assertFalse(r.contains(24 * P, 31 * P));
+        r.add(25 * P, 30 * P);
+        assertEquals(1, r.size());
+        assertTrue(r.contains(10 * P, 40 * P));
+        r.add(0, 100 * P);
+        assertEquals(1, r.size());
+        assertTrue(r.contains(0, 100 * P));
+    }
+
+    @Test
+    void spansJoinOnlyAcrossShortGapsOfRegisteredMemory() {
+        Ranges r = new Ranges();
+        r.add(0, 100 * P);
+        List<long[]> joined = r.join(List.of(new long[] {P, 2 * P}, new long[] {4 * P, 5 * P},
+                new long[] {60 * P, 61 * P}, new long[] {99 * P, 101 * P}, new long[] {103 * P, 104 * P}), 16 * P);
+        assertEquals(4, joined.size());
+        assertArrayEquals(new long[] {P, 5 * P}, joined.get(0));       // 2 pages apart, registered: one
+        assertArrayEquals(new long[] {60 * P, 61 * P}, joined.get(1)); // too far
+        assertArrayEquals(new long[] {99 * P, 101 * P}, joined.get(2));
+        assertArrayEquals(new long[] {103 * P, 104 * P}, joined.get(3)); // the gap is not registered here
+    }
+
+    @Test
+    void clustersGroupNearbySpans() {
+        List<int[]> c = Ranges.clusters(List.of(new long[] {0, P}, new long[] {2 * P, 3 * P},
+                new long[] {100 * P, 101 * P}), 10 * P);
+        assertEquals(2, c.size());
+        assertArrayEquals(new int[] {0, 1}, c.get(0));
+        assertArrayEquals(new int[] {2, 2}, c.get(1));
+    }
+}
