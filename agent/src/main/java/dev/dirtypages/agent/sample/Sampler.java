@@ -33,6 +33,7 @@ public final class Sampler {
 
     private volatile BlockSource blocks;
     private long scans;
+    private int holds;
     private long previousScanNanos;
     private volatile boolean stopped;
     private Thread thread;
@@ -52,6 +53,32 @@ public final class Sampler {
     /** Blocks to scan after the regions, from the next scan on (the off-heap kinds); null for none. */
     public void blocks(BlockSource source) {
         this.blocks = source;
+    }
+
+    public void removeListener(ScanListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Holds re-arming until {@link #release}: every scan but the shutdown scan is skipped meanwhile (it returns
+     * a summary with scan id 0 and emits nothing), so that every page written since the last scan stays
+     * WRITTEN in the page tables, where a read-only observer (a snapshot tool's final delta, see
+     * dev.dirtypages.agent.consumer) finds it. Holds nest; the first scan after the last release reports
+     * everything written meanwhile.
+     */
+    public void hold() {
+        synchronized (scanLock) {
+            holds++;
+        }
+    }
+
+    /** Ends one {@link #hold}. */
+    public void release() {
+        synchronized (scanLock) {
+            if (holds > 0) {
+                holds--;
+            }
+        }
     }
 
     /** Starts the timer thread. */
@@ -101,6 +128,9 @@ public final class Sampler {
     /** Scans and re-arms every tracked region now, and emits the results. */
     public ScanSummary scanNow(String trigger) {
         synchronized (scanLock) {
+            if (holds > 0 && !SHUTDOWN.equals(trigger)) {
+                return new ScanSummary(0, trigger, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
+            }
             ScanEvent event = new ScanEvent();
             event.begin();
             long begin = System.nanoTime();

@@ -3,8 +3,9 @@ package dev.dirtypages.agent.sample;
 /**
  * One scan, as the {@code dirtypages.Scan} event reports it.
  *
- * @param scanId        counts scans from 1
- * @param trigger       timer, chunk-end or shutdown
+ * @param scanId        counts scans from 1; 0 when the scan was skipped because re-arming is held
+ *                      ({@link Sampler#hold})
+ * @param trigger       timer, chunk end, shutdown or consumer
  * @param intervalNanos time since the previous scan (or since arming)
  * @param durationNanos the scan's own duration
  * @param writtenPages  pages written in the interval
