@@ -15,6 +15,6 @@ import jdk.jfr.Period;
 @Period("endChunk")
 public final class ChunkEndScanEvent extends DirtyPagesEvent {
     @Label("Scan Id")
-    @Description("The scan made for the chunk's end; 0 when tracking is off.")
+    @Description("The scan made for the chunk's end; 0 when tracking is off or a snapshot tool's freeze held scanning.")
     public long scanId;
 }

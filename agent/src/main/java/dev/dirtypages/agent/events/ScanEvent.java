@@ -16,7 +16,7 @@ public final class ScanEvent extends DirtyPagesEvent {
     public long scanId;
 
     @Label("Trigger")
-    @Description("What started the scan: timer, chunk end or shutdown.")
+    @Description("What started the scan: timer, chunk end, shutdown or consumer (a snapshot tool's checkpoint).")
     public String trigger;
 
     @Label("Interval")

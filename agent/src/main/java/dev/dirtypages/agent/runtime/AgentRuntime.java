@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.runtime;
 
+import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.discover.HeapDiscovery;
 import dev.dirtypages.agent.discover.HeapLocator;
 import dev.dirtypages.agent.discover.HeapRange;
@@ -54,6 +55,7 @@ public final class AgentRuntime {
     private volatile Sampler sampler;
     private volatile Instrumentation instrumentation;
     private volatile OffHeapTracking offHeap;
+    private volatile Consumers consumers;
     private volatile Recording recording;
     private volatile boolean started;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
@@ -195,6 +197,9 @@ public final class AgentRuntime {
         this.regions = tracked;
         this.sampler = s;
         s.start();
+        Consumers c = new Consumers(s, tracked, log);
+        Consumers.publish(c, log);
+        this.consumers = c;
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())
                 + (recording == null ? "" : ", recording to " + options.file().get()));
     }
@@ -340,6 +345,11 @@ public final class AgentRuntime {
 
     public Optional<TrackedRegions> regions() {
         return Optional.ofNullable(regions);
+    }
+
+    /** The consumers with epochs of their own (snapshot tools), once tracking runs. */
+    public Optional<Consumers> consumers() {
+        return Optional.ofNullable(consumers);
     }
 
     /**
