@@ -17,9 +17,10 @@ import java.util.Set;
  * @param log            how much to say on stderr
  * @param maxRanges      the most {@code dirtypages.DirtyRange} events per scan (the rest are counted)
  * @param mergeGapBytes  neighbouring written ranges at most this far apart are reported as one (0: exact)
+ * @param channel        the directory of the snapshot channel's socket; empty: no channel
  */
 public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<Path> file, LogLevel log,
-                           int maxRanges, long mergeGapBytes) {
+                           int maxRanges, long mergeGapBytes, Optional<Path> channel) {
     public AgentOptions {
         regions = Set.copyOf(regions);
     }
@@ -27,7 +28,7 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
     /** The options with nothing given. */
     public static AgentOptions defaults() {
         return new AgentOptions(Duration.ofSeconds(1), EnumSet.allOf(RegionKind.class), Optional.empty(), LogLevel.INFO,
-                10_000, 0);
+                10_000, 0, Optional.empty());
     }
 
     /** The options as {@code key=value,...}, in the syntax they are given in (for the status event). */
@@ -50,6 +51,7 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
         out.append(",log=").append(log.name().toLowerCase(java.util.Locale.ROOT));
         out.append(",maxranges=").append(maxRanges);
         out.append(",merge=").append(mergeGapBytes);
+        channel.ifPresent(c -> out.append(",channel=").append(c));
         return out.toString();
     }
 }

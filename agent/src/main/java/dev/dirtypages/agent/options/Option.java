@@ -18,7 +18,10 @@ public enum Option {
     MAX_RANGES("maxranges", "10000", "The most dirtypages.DirtyRange events one scan emits; the ranges left out "
             + "are counted in dirtypages.Scan. 0 emits none."),
     MERGE("merge", "0", "Report written ranges separated by at most this gap as one range (bytes, or with a "
-            + "unit k, m, g). 0 reports ranges exactly.");
+            + "unit k, m, g). 0 reports ranges exactly."),
+    CHANNEL("channel", "(none)", "Open the snapshot channel (docs/channel.md): a Unix domain socket "
+            + "dirtypages-<pid>.sock in this directory, which only its owner may enter (created with mode 0700 if "
+            + "missing). Off by default.");
 
     private final String key;
     private final String defaultValue;

@@ -28,6 +28,8 @@ public final class OptionsParser {
     static final Duration MIN_INTERVAL = Duration.ofMillis(10);
     static final Duration MAX_INTERVAL = Duration.ofHours(1);
     static final int MAX_RANGES_LIMIT = 1_000_000;
+    /** {@code sizeof(sockaddr_un.sun_path)} on Linux, less the terminating NUL. */
+    static final int MAX_SOCKET_PATH = 107;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg]?)");
@@ -44,6 +46,7 @@ public final class OptionsParser {
         LogLevel log = d.log();
         int maxRanges = d.maxRanges();
         long merge = d.mergeGapBytes();
+        Optional<Path> channel = d.channel();
         List<String> errors = new ArrayList<>();
         if (raw == null || raw.isBlank()) {
             return new ParsedOptions(d, errors);
@@ -95,6 +98,9 @@ public final class OptionsParser {
                     case MERGE:
                         merge = parseSize(value);
                         break;
+                    case CHANNEL:
+                        channel = Optional.of(parseChannel(value));
+                        break;
                     default:
                         throw new IllegalStateException("unhandled option " + option);
                 }
@@ -102,7 +108,7 @@ public final class OptionsParser {
                 errors.add("option " + key + "=" + value + ": " + e.getMessage());
             }
         }
-        return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge), errors);
+        return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge, channel), errors);
     }
 
     private static Option find(String key) {
@@ -219,6 +225,37 @@ public final class OptionsParser {
         } catch (IOException | SecurityException | UnsupportedOperationException e) {
             return e.toString();
         }
+    }
+
+    /**
+     * The channel's directory: its parent must exist; whether only its owner may enter it is checked when
+     * the channel opens (dev.dirtypages.agent.channel.ChannelDirectory). The socket's path must fit a
+     * {@code sockaddr_un}.
+     */
+    static Path parseChannel(String value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("needs a directory for the channel's socket");
+        }
+        Path path;
+        try {
+            path = Path.of(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path (" + e.getReason() + ")");
+        }
+        Path parent = path.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("directory " + parent + " does not exist");
+        }
+        if (Files.exists(path) && !Files.isDirectory(path)) {
+            throw new IllegalArgumentException("is not a directory");
+        }
+        int longest = path.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                + "/dirtypages-4194304.sock".length();
+        if (longest > MAX_SOCKET_PATH) {
+            throw new IllegalArgumentException("is too long for a Unix socket's path (the socket's path may have at most "
+                    + MAX_SOCKET_PATH + " bytes); choose a shorter directory");
+        }
+        return path;
     }
 
     static LogLevel parseLog(String value) {

@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.runtime;
 
+import dev.dirtypages.agent.channel.ChannelServer;
 import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.discover.HeapDiscovery;
 import dev.dirtypages.agent.discover.HeapLocator;
@@ -146,6 +147,9 @@ public final class AgentRuntime {
             startTracking();
         } finally {
             started = true;
+        }
+        if (!shuttingDown) {
+            options.channel().ifPresent(dir -> ChannelServer.open(dir, Optional.ofNullable(consumers), this::state, log));
         }
     }
 
