@@ -6,18 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dirtypages.agent.consumer.ConsumerFixture;
 import dev.dirtypages.agent.consumer.Consumers;
-import dev.dirtypages.agent.options.AgentOptions;
 import dev.dirtypages.agent.options.LogLevel;
-import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.agent.runtime.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
-import dev.dirtypages.agent.track.TrackedRegion;
-import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.TestMemory;
 import dev.dirtypages.kernel.mman.AnonymousMapping;
-import dev.dirtypages.kernel.track.WriteTracker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -47,28 +43,25 @@ class ChannelServerTest {
     private final AgentLog log = new AgentLog(LogLevel.OFF);
     @TempDir
     Path dir;
+    private ConsumerFixture fixture;
     private AnonymousMapping memory;
-    private WriteTracker tracker;
     private Sampler sampler;
     private Consumers consumers;
     private ChannelServer server;
 
     @BeforeEach
     void open() {
-        memory = TestMemory.smallPages(PAGES);
-        tracker = WriteTracker.open();
-        TrackedRegions regions = new TrackedRegions(tracker, log);
-        assertTrue(regions.add(new TrackedRegion(RegionKind.HEAP, memory.address(), memory.end()), "test"));
-        sampler = new Sampler(regions, AgentOptions.defaults(), log);
-        consumers = new Consumers(sampler, regions, log);
+        fixture = new ConsumerFixture(PAGES);
+        memory = fixture.memory();
+        sampler = fixture.sampler();
+        consumers = fixture.consumers();
         server = ChannelServer.open(dir.resolve("channel"), Optional.of(consumers), () -> "tracking", log).orElseThrow();
     }
 
     @AfterEach
     void close() {
         server.close();
-        tracker.close();
-        memory.close();
+        fixture.close();
     }
 
     @Test

@@ -6,13 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dirtypages.agent.options.AgentOptions;
-import dev.dirtypages.agent.options.LogLevel;
-import dev.dirtypages.agent.options.RegionKind;
-import dev.dirtypages.agent.runtime.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
-import dev.dirtypages.agent.track.TrackedRegion;
-import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.TestMemory;
@@ -20,7 +14,6 @@ import dev.dirtypages.kernel.mman.AnonymousMapping;
 import dev.dirtypages.kernel.pagemap.PageRegion;
 import dev.dirtypages.kernel.pagemap.PagemapScanner;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
-import dev.dirtypages.kernel.track.WriteTracker;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.BitSet;
@@ -39,27 +32,23 @@ import org.junit.jupiter.api.Test;
 @EnabledIfUserfaultfd
 class ConsumersTest {
     private static final int PAGES = 512;
-    private final AgentLog log = new AgentLog(LogLevel.OFF);
     private final Random random = new Random(42);
+    private ConsumerFixture fixture;
     private AnonymousMapping memory;
-    private WriteTracker tracker;
     private Sampler sampler;
     private Consumers consumers;
 
     @BeforeEach
     void track() {
-        memory = TestMemory.smallPages(PAGES);
-        tracker = WriteTracker.open();
-        TrackedRegions regions = new TrackedRegions(tracker, log);
-        assertTrue(regions.add(new TrackedRegion(RegionKind.HEAP, memory.address(), memory.end()), "test"));
-        sampler = new Sampler(regions, AgentOptions.defaults(), log);
-        consumers = new Consumers(sampler, regions, log);
+        fixture = new ConsumerFixture(PAGES);
+        memory = fixture.memory();
+        sampler = fixture.sampler();
+        consumers = fixture.consumers();
     }
 
     @AfterEach
     void close() {
-        tracker.close();
-        memory.close();
+        fixture.close();
     }
 
     @Test
@@ -178,7 +167,7 @@ class ConsumersTest {
     void anApplicationReachesItsConsumerThroughThePlatformMBean() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(ConsumersMXBean.OBJECT_NAME);
-        Consumers.publish(consumers, log);
+        Consumers.publish(consumers, fixture.log());
         try {
             server.invoke(name, "register", new Object[] {"app", 0}, new String[] {"java.lang.String", "int"});
             BitSet written = write(12);
