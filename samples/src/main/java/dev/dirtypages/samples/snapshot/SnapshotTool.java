@@ -531,6 +531,11 @@ public final class SnapshotTool {
                 report = snapshot(target.pid(), target.socket(), rounds, pause, lease, System.out);
                 target.end(Duration.ofSeconds(60));
             }
+            if (report.matches()) {
+                deleteTree(work);
+            } else {
+                System.out.println("the workload's output is in " + work);
+            }
         } else if (pid != null && socket != null) {
             report = snapshot(pid, socket, rounds, pause, lease, System.out);
         } else {
@@ -539,5 +544,13 @@ public final class SnapshotTool {
             return;
         }
         System.exit(report.matches() ? 0 : 1);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }
