@@ -277,11 +277,29 @@ public final class AgentRuntime {
             r.start();
             this.recording = r;
         } catch (Exception e) {
+            if (shuttingDown || jvmShuttingDown()) {
+                return; // the application exited while the agent started: JFR refuses new recordings, rightly
+            }
             String why = describe(e);
             problems.add("file=" + options.file().get() + ": cannot record there (" + why + "); fix: name a file "
                     + "this process can write; the events still go to the recordings you start");
             log.error("cannot record to " + options.file().get() + " (" + why
                     + "); tracking goes on for the recordings you start");
+        }
+    }
+
+    /**
+     * Whether the JVM is shutting down, known before this agent's own hook has run (hooks run in no set
+     * order): the runtime refuses new hooks then.
+     */
+    static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { }, "dirtypages-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
