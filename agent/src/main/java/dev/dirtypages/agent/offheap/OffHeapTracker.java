@@ -234,7 +234,17 @@ public final class OffHeapTracker implements BlockSource {
             }
         }
         fresh.sort(Comparator.comparingLong(b -> b.start));
-        List<Block> arming = register(fresh, refused, refusedWhy);
+        List<Block> arming;
+        try {
+            arming = register(fresh, refused, refusedWhy);
+        } catch (RuntimeException e) {
+            // /proc/self/maps unreadable, say: the blocks wait for the next scan.
+            log.debug("registering new off-heap blocks failed, retried next scan: " + e);
+            for (Block b : fresh) {
+                b.transition(Block.ARMING, Block.PENDING);
+            }
+            arming = List.of();
+        }
 
         List<Piece> pieces;
         List<BlockPages> perBlock;
@@ -266,9 +276,11 @@ public final class OffHeapTracker implements BlockSource {
         for (long[] span : spans) {
             written.count = 0;
             synchronized (lock) {
+                boolean collected = true;
                 try {
                     tracker.collect(span[0], span[1], written, repairs);
                 } catch (KernelException | IllegalArgumentException e) {
+                    collected = false;
                     log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span[0], span[1],
                             e.getMessage()));
                 }
@@ -280,7 +292,9 @@ public final class OffHeapTracker implements BlockSource {
                 }
                 for (; next < arming.size() && arming.get(next).pageStart < span[1]; next++) {
                     Block b = arming.get(next);
-                    if (b.transition(Block.ARMING, Block.ARMED)) {
+                    if (!collected) {
+                        b.transition(Block.ARMING, Block.PENDING); // not armed: the next scan tries again
+                    } else if (b.transition(Block.ARMING, Block.ARMED)) {
                         Block replaced = armed.put(b.start, b);
                         if (replaced != null && replaced != b) {
                             armedBytes -= replaced.size();
