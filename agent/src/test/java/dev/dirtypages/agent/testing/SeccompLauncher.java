@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.testing;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -51,9 +52,9 @@ public final class SeccompLauncher {
      * directory must be writable by that user: see {@link #openToAll}.
      */
     public static List<String> asNobody() {
-        assumeTrue(isRoot(), "running as another user needs root (this is uid " + uid() + ")");
+        require(isRoot(), "running as another user needs root (this is uid " + uid() + ")");
         Path setpriv = onPath("setpriv");
-        assumeTrue(setpriv != null, "setpriv (util-linux) is missing; CI installs it");
+        require(setpriv != null, "setpriv (util-linux) is missing; CI installs it");
         return List.of(setpriv.toString(), "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--");
     }
 
@@ -69,6 +70,19 @@ public final class SeccompLauncher {
         Path dev = Path.of("/dev/userfaultfd");
         return Files.exists(dev) && !Files.getPosixFilePermissions(dev).contains(
                 java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+    }
+
+    /**
+     * Skips the test without what it needs to build the failure, or fails it where the kernel features are
+     * required (CI runs with -Ddirtypages.requireKernelFeatures=true, and installs gcc and setpriv): a skip
+     * there would hide that the failure modes went untested.
+     */
+    static void require(boolean condition, String reason) {
+        if (Boolean.getBoolean("dirtypages.requireKernelFeatures")) {
+            assertTrue(condition, reason + " (required: -Ddirtypages.requireKernelFeatures=true)");
+        } else {
+            assumeTrue(condition, reason);
+        }
     }
 
     static boolean isRoot() {
@@ -93,7 +107,7 @@ public final class SeccompLauncher {
         Path source = basedir.resolve("src/test/c/seccomp-exec.c");
         Path target = basedir.resolve("target/seccomp-exec");
         Path gcc = onPath("gcc");
-        assumeTrue(gcc != null, "gcc is missing, so the seccomp launcher cannot be built (CI installs gcc)");
+        require(gcc != null, "gcc is missing, so the seccomp launcher cannot be built (CI installs gcc)");
         Files.createDirectories(target.getParent());
         Path log = Files.createTempFile(target.getParent(), "gcc", ".log");
         Process p = new ProcessBuilder(gcc.toString(), "-O2", "-Wall", "-Wextra", "-Werror", "-o", target.toString(),
