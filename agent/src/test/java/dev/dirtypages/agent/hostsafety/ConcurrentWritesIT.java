@@ -73,7 +73,9 @@ class ConcurrentWritesIT {
             assertTrue(report.pageWritesByTarget()[t.index()] > 10_000, "few writes to " + t + ": " + report.describe());
         }
         assertTrue(report.racedBatches() > 0, "no write raced a scan: the test did not test that\n" + report.describe());
-        assertTrue(report.clockSpreadNanos() < 5_000_000, "the clocks drifted apart: " + report.describe());
+        // The windows are widened by the measured clock spread; beyond two 10 ms intervals they would be too wide
+        // to say much. A loaded machine (CI's two cores, a child JVM beside Maven) has shown 10 ms.
+        assertTrue(report.clockSpreadNanos() < 20_000_000, "the clocks drifted apart: " + report.describe());
         assertEquals(0, report.missed(), report.describe());
     }
 }
