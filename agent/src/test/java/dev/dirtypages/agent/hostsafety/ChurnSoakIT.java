@@ -48,12 +48,13 @@ class ChurnSoakIT {
     static final long NATIVE_GROWTH_BOUND = 16 * MIB;
     /**
      * VMAs: the count swings by tens from cycle to cycle (how much of the heap is committed after each GC, in
-     * how many pieces; which buffers have mappings of their own), so the medians of the second and last
-     * quarters are compared; a leak of one VMA a cycle shows as ~35 in a minute. The caps are sanity bounds.
+     * how many pieces; which buffers have mappings of their own; on JDK 25 the registered ones went from 10 to
+     * 59 and back), so the medians of the second and last quarters are compared (measured: +11 at most); a leak
+     * of one VMA a cycle shows as ~25-35 in a minute and ~300 in the ten-minute soak. The caps are sanity bounds.
      */
     static final int VMA_GROWTH_BOUND = 32;
     static final int VMA_SWING_CAP = 128;
-    static final int UFFD_VMA_GROWTH_BOUND = 16;
+    static final int UFFD_VMA_GROWTH_BOUND = 32;
     static final int UFFD_VMA_CAP = 128;
     /** Blocks tracked at the end: the application frees all of its own; the JDK may cache a few. */
     static final int LIVE_BLOCKS_BOUND = 32;
