@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ public final class ChildJvm {
     public static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private final List<String> command = new ArrayList<>();
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private final Path workDir;
 
     private ChildJvm(Path workDir) {
@@ -85,6 +87,12 @@ public final class ChildJvm {
         return this;
     }
 
+    /** Sets an environment variable of the child. */
+    public ChildJvm env(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     public ChildJvm agent(String options) {
         return args("-javaagent:" + agentJar() + (options == null ? "" : "=" + options));
     }
@@ -113,6 +121,7 @@ public final class ChildJvm {
         env.remove("JAVA_TOOL_OPTIONS");
         env.remove("JDK_JAVA_OPTIONS");
         env.remove("_JAVA_OPTIONS");
+        env.putAll(environment);
         return new Running(command(), builder.start(), out, err);
     }
 
