@@ -35,4 +35,8 @@ public final class DirtyRangeEvent extends DirtyPagesEvent {
     @Label("Region")
     @Description("What the range belongs to, e.g. java-heap.")
     public String region;
+
+    @Label("Assumed")
+    @Description("Whether the range was assumed written (adaptive arming left it unarmed) rather than measured.")
+    public boolean assumed;
 }

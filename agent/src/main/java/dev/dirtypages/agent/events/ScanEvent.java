@@ -33,6 +33,16 @@ public final class ScanEvent extends DirtyPagesEvent {
     @DataAmount
     public long writtenBytes;
 
+    @Label("Assumed Written Pages")
+    @Description("Of the written pages, those reported without being measured: adaptive arming had left their "
+            + "stripes unarmed (0 with arming=plain).")
+    public long assumedPages;
+
+    @Label("Assumed Written")
+    @Description("Bytes in the pages assumed written rather than measured.")
+    @DataAmount
+    public long assumedBytes;
+
     @Label("Tracked")
     @Description("Bytes of memory tracked during the scan.")
     @DataAmount

@@ -30,6 +30,9 @@ public final class OptionsParser {
     static final int MAX_RANGES_LIMIT = 1_000_000;
     /** {@code sizeof(sockaddr_un.sun_path)} on Linux, less the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
+    static final int MAX_SCAN_COUNT = 1000;
+    static final long MIN_STRIPE = 4096;
+    static final long MAX_STRIPE = 1L << 30;
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg]?)");
@@ -47,6 +50,10 @@ public final class OptionsParser {
         int maxRanges = d.maxRanges();
         long merge = d.mergeGapBytes();
         Optional<Path> channel = d.channel();
+        boolean adaptive = d.arming().adaptive();
+        long stripe = d.arming().stripeBytes();
+        int assumeAfter = d.arming().assumeAfter();
+        int assumeFor = d.arming().assumeFor();
         List<String> errors = new ArrayList<>();
         if (raw == null || raw.isBlank()) {
             return new ParsedOptions(d, errors);
@@ -101,6 +108,18 @@ public final class OptionsParser {
                     case CHANNEL:
                         channel = Optional.of(parseChannel(value));
                         break;
+                    case ARMING:
+                        adaptive = parseArming(value);
+                        break;
+                    case STRIPE:
+                        stripe = parseStripe(value);
+                        break;
+                    case ASSUME_AFTER:
+                        assumeAfter = (int) parseBoundedLong(value, 1, MAX_SCAN_COUNT);
+                        break;
+                    case ASSUME_FOR:
+                        assumeFor = (int) parseBoundedLong(value, 1, MAX_SCAN_COUNT);
+                        break;
                     default:
                         throw new IllegalStateException("unhandled option " + option);
                 }
@@ -108,7 +127,8 @@ public final class OptionsParser {
                 errors.add("option " + key + "=" + value + ": " + e.getMessage());
             }
         }
-        return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge, channel), errors);
+        return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge, channel,
+                new ArmingPolicy(adaptive, stripe, assumeAfter, assumeFor)), errors);
     }
 
     private static Option find(String key) {
@@ -258,6 +278,25 @@ public final class OptionsParser {
         return path;
     }
 
+    static boolean parseArming(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "plain":
+                return false;
+            case "adaptive":
+                return true;
+            default:
+                throw new IllegalArgumentException("expected plain or adaptive");
+        }
+    }
+
+    static long parseStripe(String value) {
+        long bytes = parseSize(value);
+        if (bytes < MIN_STRIPE || bytes > MAX_STRIPE || Long.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("expected a power of two from 4k to 1g (e.g. 2m)");
+        }
+        return bytes;
+    }
+
     static LogLevel parseLog(String value) {
         try {
             return LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
@@ -293,6 +332,16 @@ public final class OptionsParser {
             throw new IllegalArgumentException("must be at most 1t");
         }
         return n << shift;
+    }
+
+    /** {@code 2m}, {@code 64k}, {@code 1000}: the shortest exact form of a size in bytes. */
+    public static String formatSize(long bytes) {
+        for (int shift = 30; shift >= 10; shift -= 10) {
+            if (bytes != 0 && bytes % (1L << shift) == 0) {
+                return (bytes >> shift) + "gmk".substring((30 - shift) / 10, (30 - shift) / 10 + 1);
+            }
+        }
+        return Long.toString(bytes);
     }
 
     /** {@code 1s}, {@code 200ms}: the shortest exact form of {@code d}. */

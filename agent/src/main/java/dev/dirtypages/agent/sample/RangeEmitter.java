@@ -16,6 +16,10 @@ final class RangeEmitter implements RegionVisitor {
     private boolean emitting;
     private long scanId;
     private String region;
+    /** Whether the range being merged was assumed written (adaptive arming) rather than measured. */
+    private boolean assumed;
+    /** Takes the ranges adaptive arming assumed written; they are never merged with measured ones. */
+    private final RegionVisitor assumedView = (start, end, categories) -> visit(start, end, true);
     private long pendingStart = -1;
     private long pendingEnd;
 
@@ -47,14 +51,24 @@ final class RangeEmitter implements RegionVisitor {
 
     @Override
     public void visit(long start, long end, long categories) {
+        visit(start, end, false);
+    }
+
+    /** The visitor for ranges assumed written, not measured. */
+    RegionVisitor assumed() {
+        return assumedView;
+    }
+
+    private void visit(long start, long end, boolean assumedRange) {
         pages += Pages.count(start, end);
-        if (pendingStart >= 0 && start - pendingEnd <= mergeGap) {
+        if (pendingStart >= 0 && assumedRange == assumed && start - pendingEnd <= mergeGap) {
             pendingEnd = end;
             return;
         }
         flush();
         pendingStart = start;
         pendingEnd = end;
+        assumed = assumedRange;
     }
 
     /** Emits the range being merged, if any; call at the end of each region. */
@@ -71,6 +85,7 @@ final class RangeEmitter implements RegionVisitor {
                 event.size = pendingEnd - pendingStart;
                 event.scanId = scanId;
                 event.region = region;
+                event.assumed = assumed;
                 event.commit();
                 emitted++;
             } else {

@@ -8,6 +8,7 @@ import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.pagemap.RegionVisitor;
 import dev.dirtypages.kernel.track.CollectResult;
 import dev.dirtypages.kernel.track.RepairListener;
 import java.util.List;
@@ -28,6 +29,8 @@ public final class Sampler {
     private final AgentOptions options;
     private final AgentLog log;
     private final RangeEmitter emitter;
+    /** Null with arming=plain. */
+    private final AdaptiveArming adaptive;
     private final List<ScanListener> listeners = new CopyOnWriteArrayList<>();
     private final Object scanLock = new Object();
 
@@ -43,6 +46,7 @@ public final class Sampler {
         this.options = options;
         this.log = log;
         this.emitter = new RangeEmitter(options.maxRanges(), options.mergeGapBytes());
+        this.adaptive = options.arming().adaptive() ? new AdaptiveArming(options.arming()) : null;
         this.previousScanNanos = System.nanoTime();
     }
 
@@ -129,7 +133,7 @@ public final class Sampler {
     public ScanSummary scanNow(String trigger) {
         synchronized (scanLock) {
             if (holds > 0 && !SHUTDOWN.equals(trigger)) {
-                return new ScanSummary(0, trigger, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
+                return new ScanSummary(0, trigger, 0, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
             }
             ScanEvent event = new ScanEvent();
             event.begin();
@@ -137,19 +141,34 @@ public final class Sampler {
             long id = ++scans;
             boolean rangesEnabled = new DirtyRangeEvent().isEnabled();
             emitter.beginScan(id, rangesEnabled);
+            if (adaptive != null) {
+                adaptive.beginScan();
+            }
             long reregistered = 0;
             for (TrackedRegion region : regions.list()) {
                 emitter.beginRegion(region.name());
-                RegionVisitorWithListeners visitor = listeners.isEmpty() ? null
-                        : new RegionVisitorWithListeners(id, region);
+                RegionVisitor measured = listeners.isEmpty() ? emitter
+                        : new RegionVisitorWithListeners(id, region, emitter);
                 try {
-                    CollectResult result = regions.tracker().collect(region.start(), region.end(),
-                            visitor == null ? emitter : visitor, repairListener(region));
-                    reregistered += result.reregistered();
+                    if (adaptive == null) {
+                        CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
+                                repairListener(region));
+                        reregistered += result.reregistered();
+                    } else {
+                        RegionVisitor assumed = listeners.isEmpty() ? emitter.assumed()
+                                : new RegionVisitorWithListeners(id, region, emitter.assumed());
+                        reregistered += adaptive.collect(regions.tracker(), region, measured, assumed,
+                                repairListener(region));
+                    }
                 } catch (KernelException | IllegalArgumentException e) {
                     log.error("scan of " + region + " failed: " + e.getMessage());
                 }
                 emitter.flush();
+            }
+            long assumedPages = 0;
+            if (adaptive != null) {
+                adaptive.endScan();
+                assumedPages = adaptive.assumedPages();
             }
             BlockSource source = blocks;
             if (source != null) {
@@ -160,7 +179,7 @@ public final class Sampler {
             previousScanNanos = begin;
             event.end();
             long tracked = regions.trackedBytes() + (source == null ? 0 : source.trackedBytes());
-            ScanSummary summary = new ScanSummary(id, trigger, interval, end - begin, emitter.pages(),
+            ScanSummary summary = new ScanSummary(id, trigger, interval, end - begin, emitter.pages(), assumedPages,
                     tracked, emitter.ranges(), emitter.omitted(), reregistered);
             if (event.shouldCommit()) {
                 event.scanId = id;
@@ -168,6 +187,8 @@ public final class Sampler {
                 event.interval = interval;
                 event.writtenPages = summary.writtenPages();
                 event.writtenBytes = summary.writtenPages() * Pages.SIZE;
+                event.assumedPages = assumedPages;
+                event.assumedBytes = assumedPages * Pages.SIZE;
                 event.trackedBytes = summary.trackedBytes();
                 event.rangesFound = summary.ranges();
                 event.rangesOmitted = summary.omitted();
@@ -221,18 +242,20 @@ public final class Sampler {
     }
 
     /** Passes each range to the emitter and to the listeners. */
-    private final class RegionVisitorWithListeners implements dev.dirtypages.kernel.pagemap.RegionVisitor {
+    private final class RegionVisitorWithListeners implements RegionVisitor {
         private final long scanId;
         private final TrackedRegion region;
+        private final RegionVisitor emitting;
 
-        RegionVisitorWithListeners(long scanId, TrackedRegion region) {
+        RegionVisitorWithListeners(long scanId, TrackedRegion region, RegionVisitor emitting) {
             this.scanId = scanId;
             this.region = region;
+            this.emitting = emitting;
         }
 
         @Override
         public void visit(long start, long end, long categories) {
-            emitter.visit(start, end, categories);
+            emitting.visit(start, end, categories);
             for (ScanListener listener : listeners) {
                 listener.written(scanId, region, start, end);
             }

@@ -9,11 +9,12 @@ package dev.dirtypages.agent.sample;
  * @param intervalNanos time since the previous scan (or since arming)
  * @param durationNanos the scan's own duration
  * @param writtenPages  pages written in the interval
+ * @param assumedPages  of those, the pages adaptive arming reported without measuring them
  * @param trackedBytes  bytes tracked
  * @param ranges        written ranges found (after merging)
  * @param omitted       ranges not emitted because of maxranges
  * @param reregistered  stretches registered again after a remap
  */
 public record ScanSummary(long scanId, String trigger, long intervalNanos, long durationNanos, long writtenPages,
-                          long trackedBytes, long ranges, long omitted, long reregistered) {
+                          long assumedPages, long trackedBytes, long ranges, long omitted, long reregistered) {
 }

@@ -18,8 +18,8 @@ class EventMetadataTest {
     private static final Set<String> CONTENT_TYPES = Set.of("jdk.jfr.MemoryAddress", "jdk.jfr.DataAmount",
             "jdk.jfr.Timespan");
     /** Numeric fields that are counts or identifiers: JFR has no unit for them. */
-    private static final Set<String> PLAIN_COUNTS = Set.of("scanId", "writtenPages", "rangesFound", "rangesOmitted",
-            "reregistered", "regions", "scans", "blockId", "rank");
+    private static final Set<String> PLAIN_COUNTS = Set.of("scanId", "writtenPages", "assumedPages", "rangesFound",
+            "rangesOmitted", "reregistered", "regions", "scans", "blockId", "rank");
 
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,

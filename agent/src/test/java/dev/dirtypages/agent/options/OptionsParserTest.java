@@ -38,7 +38,7 @@ class OptionsParserTest {
         assertEquals(EnumSet.of(RegionKind.HEAP, RegionKind.DIRECT, RegionKind.UNSAFE, RegionKind.ARENA),
                 OptionsParser.parse("regions=heap+direct+unsafe+arena").options().regions());
         assertEquals(EnumSet.of(RegionKind.DIRECT), OptionsParser.parse("regions=direct").options().regions());
-        assertEquals("interval=1s,regions=heap+unsafe,log=info,maxranges=10000,merge=0",
+        assertEquals("interval=1s,regions=heap+unsafe,log=info,maxranges=10000,merge=0,arming=plain",
                 OptionsParser.parse("regions=unsafe+heap").options().describe());
     }
 
@@ -67,7 +67,19 @@ class OptionsParserTest {
     void describeRoundTripsThroughTheParser() {
         AgentOptions o = OptionsParser.parse("interval=2m,log=warn,maxranges=0,merge=1m").options();
         assertEquals(o, OptionsParser.parse(o.describe()).options());
-        assertEquals("interval=2m,regions=all,log=warn,maxranges=0,merge=1048576", o.describe());
+        assertEquals("interval=2m,regions=all,log=warn,maxranges=0,merge=1048576,arming=plain", o.describe());
+    }
+
+    @Test
+    void adaptiveArmingTakesItsStripeAndScanCountsAndRoundTrips() {
+        ParsedOptions parsed = OptionsParser.parse("arming=adaptive,stripe=64k,assumeafter=2,assumefor=20");
+        assertTrue(parsed.ok(), parsed.errors().toString());
+        assertEquals(new ArmingPolicy(true, 64 * 1024, 2, 20), parsed.options().arming());
+        assertTrue(parsed.options().describe().endsWith(",arming=adaptive,stripe=64k,assumeafter=2,assumefor=20"),
+                parsed.options().describe());
+        assertEquals(parsed.options(), OptionsParser.parse(parsed.options().describe()).options());
+        assertEquals(ArmingPolicy.PLAIN, AgentOptions.defaults().arming());
+        assertEquals(new ArmingPolicy(true, 2L << 20, 3, 10), OptionsParser.parse("arming=ADAPTIVE").options().arming());
     }
 
     @Test
@@ -113,7 +125,9 @@ class OptionsParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"regions=stack", "regions=heap+", "regions=+heap", "log=loud", "maxranges=-1",
-            "maxranges=lots", "maxranges=2000000", "merge=1x", "merge=-4", "merge=9999999g"})
+            "maxranges=lots", "maxranges=2000000", "merge=1x", "merge=-4", "merge=9999999g", "arming=lazy",
+            "arming=", "stripe=3k", "stripe=0", "stripe=2g", "stripe=100", "assumeafter=0", "assumefor=1001",
+            "assumefor=-1", "assumeafter=x"})
     void badValuesAreReported(String raw) {
         ParsedOptions parsed = OptionsParser.parse(raw);
         assertEquals(1, parsed.errors().size(), raw + " gave " + parsed.errors());
