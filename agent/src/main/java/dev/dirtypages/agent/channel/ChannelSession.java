@@ -4,7 +4,6 @@ import dev.dirtypages.agent.consumer.Checkpoint;
 import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.consumer.Freeze;
 import dev.dirtypages.agent.runtime.AgentLog;
-import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.kernel.Pages;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
@@ -32,7 +31,8 @@ import java.util.function.Supplier;
  * the connection closes for any reason, or when its lease runs out.
  */
 final class ChannelSession implements Runnable {
-    static final int VERSION = 1;
+    /** 2: {@code REGIONS} lists the armed off-heap blocks' spans too, with their generation. */
+    static final int VERSION = 2;
     static final int MAX_LINE = 256;
     static final String COMMANDS = "HELLO, REGIONS, REGISTER, UNREGISTER, CONSUMERS, CHECKPOINT, FREEZE, THAW, BYE";
 
@@ -117,10 +117,10 @@ final class ChannelSession implements Runnable {
         switch (command) {
             case "REGIONS": {
                 args(words, 0, 0, "REGIONS");
-                List<TrackedRegion> regions = c.regions();
+                List<String> regions = c.regionLines();
                 out.write("OK " + regions.size() + " REGIONS\n");
-                for (TrackedRegion r : regions) {
-                    out.write(Long.toHexString(r.start()) + "-" + Long.toHexString(r.end()) + " " + r.name() + "\n");
+                for (String r : regions) {
+                    out.write(r + "\n");
                 }
                 return;
             }

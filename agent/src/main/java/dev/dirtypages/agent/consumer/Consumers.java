@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.consumer;
 
+import dev.dirtypages.agent.offheap.ArmedSpan;
 import dev.dirtypages.agent.runtime.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.agent.sample.ScanListener;
@@ -9,11 +10,13 @@ import dev.dirtypages.agent.track.TrackedRegions;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.management.JMException;
 import javax.management.ObjectName;
@@ -46,6 +49,7 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
 
     private final Sampler sampler;
     private final TrackedRegions regions;
+    private final Supplier<List<ArmedSpan>> offHeapSpans;
     private final AgentLog log;
     /** Guarded by {@code this}. */
     private final Map<String, Consumer> byName = new LinkedHashMap<>();
@@ -54,9 +58,14 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
     /** Guarded by {@code this}; created with the first freeze. */
     private ScheduledThreadPoolExecutor leases;
 
-    public Consumers(Sampler sampler, TrackedRegions regions, AgentLog log) {
+    /**
+     * @param offHeapSpans the armed off-heap blocks' spans now ({@code List::of} where none are tracked): listed
+     *                     with the regions, for tools that copy what is tracked
+     */
+    public Consumers(Sampler sampler, TrackedRegions regions, Supplier<List<ArmedSpan>> offHeapSpans, AgentLog log) {
         this.sampler = sampler;
         this.regions = regions;
+        this.offHeapSpans = offHeapSpans;
         this.log = log;
     }
 
@@ -176,9 +185,28 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
         return leases;
     }
 
-    /** The regions tracked now. */
-    public List<TrackedRegion> regions() {
-        return List.copyOf(regions.list());
+    /**
+     * What is tracked now, one line each in address order, as the channel's {@code REGIONS} lists it: the regions
+     * ({@code start-end name}) and the spans of the armed off-heap blocks ({@code start-end name generation=<g>},
+     * see {@link ArmedSpan}). Addresses in hexadecimal, the end exclusive.
+     */
+    public List<String> regionLines() {
+        record Line(long start, String text) {
+        }
+        List<Line> lines = new ArrayList<>();
+        for (TrackedRegion r : regions.list()) {
+            lines.add(new Line(r.start(), String.format("%x-%x %s", r.start(), r.end(), r.name())));
+        }
+        for (ArmedSpan s : offHeapSpans.get()) {
+            lines.add(new Line(s.start(), String.format("%x-%x %s generation=%d", s.start(), s.end(), s.name(),
+                    s.generation())));
+        }
+        lines.sort(Comparator.comparingLong(Line::start));
+        List<String> out = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            out.add(l.text());
+        }
+        return out;
     }
 
     @Override
@@ -192,11 +220,7 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
 
     @Override
     public String[] getRegions() {
-        List<String> out = new ArrayList<>();
-        for (TrackedRegion r : regions.list()) {
-            out.add(String.format("%x-%x %s", r.start(), r.end(), r.name()));
-        }
-        return out.toArray(new String[0]);
+        return regionLines().toArray(new String[0]);
     }
 
     /** How many ranges the consumer holds now (for tests and listings). */

@@ -41,6 +41,10 @@ public interface ConsumersMXBean {
     /** One line per consumer: name, pending ranges and bytes, coarsened bytes, bound, checkpoints, idle time. */
     String[] getConsumers();
 
-    /** One line per tracked region: {@code start-end name}, hexadecimal, end exclusive. */
+    /**
+     * One line per tracked region and per span of armed off-heap blocks, in address order, as the channel's
+     * {@code REGIONS} lists them: {@code start-end name}, or {@code start-end name generation=<g>} for a span
+     * (hexadecimal, end exclusive).
+     */
     String[] getRegions();
 }

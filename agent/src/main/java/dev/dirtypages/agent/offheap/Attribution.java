@@ -4,8 +4,10 @@ import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.kernel.Pages;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -210,8 +212,30 @@ final class Attribution {
         return out;
     }
 
+    /**
+     * The merged page spans of {@code blocks} (in order of start) as {@link #spans} joins them, each named by the
+     * kinds of its blocks ({@link #label}) and numbered by the highest arming number among them.
+     */
+    static List<ArmedSpan> armedSpans(Collection<Block> blocks) {
+        List<long[]> spans = spans(blocks);
+        List<ArmedSpan> out = new ArrayList<>(spans.size());
+        Iterator<Block> next = blocks.iterator();
+        Block b = next.hasNext() ? next.next() : null;
+        for (long[] span : spans) {
+            int kinds = 0;
+            long generation = 0;
+            // The blocks come in order of start, so those of this span are the next ones starting below its end.
+            for (; b != null && b.pageStart < span[1]; b = next.hasNext() ? next.next() : null) {
+                kinds |= bit(b.kind);
+                generation = Math.max(generation, b.armingNumber);
+            }
+            out.add(new ArmedSpan(span[0], span[1], label(kinds), generation));
+        }
+        return out;
+    }
+
     /** Merged page spans of {@code blocks} (in order of start), joining spans that overlap or touch. */
-    static List<long[]> spans(java.util.Collection<Block> blocks) {
+    static List<long[]> spans(Collection<Block> blocks) {
         List<long[]> out = new ArrayList<>();
         for (Block b : blocks) {
             int last = out.size() - 1;

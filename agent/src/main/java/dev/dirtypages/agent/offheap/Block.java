@@ -30,6 +30,8 @@ final class Block {
     final long pageStart;
     final long pageEnd;
     private volatile int state;
+    /** Its number in the order of arming ({@link ArmedSpan#generation()}); set, and read, under the tracker's lock. */
+    long armingNumber;
 
     Block(long id, RegionKind kind, long start, long end) {
         this.id = id;

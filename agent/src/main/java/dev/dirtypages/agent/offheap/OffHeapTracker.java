@@ -69,6 +69,8 @@ public final class OffHeapTracker implements BlockSource {
     private List<Piece> carriedPieces = new ArrayList<>();
     private List<BlockPages> carriedBlocks = new ArrayList<>();
     private long armedBytes;
+    /** Blocks armed so far: the last one's arming number. */
+    private long armings;
 
     private final LongAdder allocations = new LongAdder();
     private final LongAdder frees = new LongAdder();
@@ -202,6 +204,18 @@ public final class OffHeapTracker implements BlockSource {
         }
     }
 
+    /**
+     * The armed blocks' pages now, in address order, joined where they overlap or touch: the off-heap memory
+     * whose every write is reported. A block is listed from the scan that arms it to its free; what was written
+     * to its pages before its arming (its zeroing, say, or a freed block's writes after the free) is not
+     * reported, which the spans' {@link ArmedSpan#generation() generation} tells a copier.
+     */
+    public List<ArmedSpan> armedSpans() {
+        synchronized (lock) {
+            return Attribution.armedSpans(armed.values());
+        }
+    }
+
     /** Blocks allocated and not yet freed (pending, armed or untrackable). */
     public int liveBlocks() {
         return live.size();
@@ -295,6 +309,7 @@ public final class OffHeapTracker implements BlockSource {
                     if (!collected) {
                         b.transition(Block.ARMING, Block.PENDING); // not armed: the next scan tries again
                     } else if (b.transition(Block.ARMING, Block.ARMED)) {
+                        b.armingNumber = ++armings;
                         Block replaced = armed.put(b.start, b);
                         if (replaced != null && replaced != b) {
                             armedBytes -= replaced.size();

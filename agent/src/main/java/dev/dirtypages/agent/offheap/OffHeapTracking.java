@@ -150,6 +150,11 @@ public final class OffHeapTracking {
         return kinds;
     }
 
+    /** {@link OffHeapTracker#armedSpans()}. */
+    public List<ArmedSpan> armedSpans() {
+        return tracker.armedSpans();
+    }
+
     public int liveBlocks() {
         return tracker.liveBlocks();
     }

@@ -201,7 +201,7 @@ public final class AgentRuntime {
         this.regions = tracked;
         this.sampler = s;
         s.start();
-        Consumers c = new Consumers(s, tracked, log);
+        Consumers c = new Consumers(s, tracked, blocks == null ? List::of : blocks::armedSpans, log);
         Consumers.publish(c, log);
         this.consumers = c;
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())

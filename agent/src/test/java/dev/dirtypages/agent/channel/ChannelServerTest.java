@@ -77,7 +77,7 @@ class ChannelServerTest {
     @Test
     void checkpointsListExactlyThePagesWrittenSinceThePreviousOne() throws IOException {
         try (Client c = new Client()) {
-            assertTrue(c.hello.startsWith("OK 0 HELLO version=1 pid=" + ProcessHandle.current().pid() + " state=tracking"),
+            assertTrue(c.hello.startsWith("OK 0 HELLO version=2 pid=" + ProcessHandle.current().pid() + " state=tracking"),
                     c.hello);
             assertEquals(List.of(String.format("%x-%x java-heap", memory.address(), memory.end())),
                     c.lines(c.call("REGIONS"), "OK 1 REGIONS"));

@@ -77,7 +77,7 @@ class ChannelUsersIT {
 
             Result owner = run(List.of(), probe, socket, "REGIONS");
             assertEquals(0, owner.exit, owner.toString());
-            assertTrue(owner.output.contains("GREETING OK 0 HELLO version=1 pid=" + target.pid()), owner.toString());
+            assertTrue(owner.output.contains("GREETING OK 0 HELLO version=2 pid=" + target.pid()), owner.toString());
 
             Result other = run(asNobody(), probe, socket, "REGIONS");
             assertEquals(4, other.exit, other.toString());

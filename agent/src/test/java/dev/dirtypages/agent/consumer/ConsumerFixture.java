@@ -12,6 +12,7 @@ import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.TestMemory;
 import dev.dirtypages.kernel.mman.AnonymousMapping;
 import dev.dirtypages.kernel.track.WriteTracker;
+import java.util.List;
 
 /**
  * Memory whose every write a test makes, tracked as a region by the agent's own sampler (not started: the
@@ -30,7 +31,7 @@ public final class ConsumerFixture implements AutoCloseable {
         TrackedRegions regions = new TrackedRegions(tracker, log);
         assertTrue(regions.add(new TrackedRegion(RegionKind.HEAP, memory.address(), memory.end()), "test"));
         sampler = new Sampler(regions, AgentOptions.defaults(), log);
-        consumers = new Consumers(sampler, regions, log);
+        consumers = new Consumers(sampler, regions, List::of, log);
     }
 
     public AgentLog log() {

@@ -48,6 +48,25 @@ class AttributionTest {
     }
 
     @Test
+    void armedSpansJoinBlocksWhosePagesOverlapOrTouchNamedByTheirKindsAndNumberedByTheLastArmed() {
+        Block a = armed(block(1, RegionKind.DIRECT, P + P / 2, 3 * P + P / 2), 1);      // pages [1, 4)
+        Block b = armed(block(2, RegionKind.UNSAFE, 3 * P + P / 2, 6 * P), 3);          // pages [3, 6): shares page 3
+        Block c = armed(block(3, RegionKind.DIRECT, 10 * P, 11 * P), 2);                // pages [10, 11)
+        Block d = armed(block(4, RegionKind.DIRECT, 11 * P, 11 * P + 10), 5);           // page 11: touches c
+        Block e = armed(block(5, RegionKind.DIRECT, 13 * P, 14 * P), 4);                // alone
+        assertEquals(List.of(new ArmedSpan(P, 6 * P, "direct-buffer+unsafe-memory", 3),
+                        new ArmedSpan(10 * P, 12 * P, "direct-buffer", 5),
+                        new ArmedSpan(13 * P, 14 * P, "direct-buffer", 4)),
+                Attribution.armedSpans(List.of(a, b, c, d, e)));
+        assertEquals(List.of(), Attribution.armedSpans(List.of()));
+    }
+
+    private static Block armed(Block b, long armingNumber) {
+        b.armingNumber = armingNumber;
+        return b;
+    }
+
+    @Test
     void pagesNoBlockOverlapsAreNotReported() {
         Block a = block(1, RegionKind.DIRECT, 10 * P, 12 * P);
         long[] written = pages(0, 9, 11, 20, 30, 31);
