@@ -28,6 +28,16 @@ public final class Recordings {
 
     /** Every scan of the recording in id order, with the pages of the block each reported. */
     public static List<Scan> scans(Path jfr, long blockStart, long blockEnd) throws IOException {
+        return scans(jfr, blockStart, blockEnd, Reported.ALL);
+    }
+
+    /** Which of the written ranges a scan reported to count: all, or those measured or assumed (adaptive arming). */
+    public enum Reported {
+        ALL, MEASURED, ASSUMED
+    }
+
+    /** Every scan of the recording in id order, with the pages of the block each reported as {@code which} says. */
+    public static List<Scan> scans(Path jfr, long blockStart, long blockEnd, Reported which) throws IOException {
         Map<Long, long[]> times = new HashMap<>();
         Map<Long, Set<Integer>> pages = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
@@ -36,6 +46,10 @@ public final class Recordings {
                     times.put(e.getLong("scanId"), new long[] {nanos(e.getStartTime()), nanos(e.getEndTime())});
                     break;
                 case "dirtypages.DirtyRange": {
+                    if (which != Reported.ALL && e.getBoolean("assumed") != (which == Reported.ASSUMED)) {
+                        pages.computeIfAbsent(e.getLong("scanId"), k -> new TreeSet<>());
+                        break;
+                    }
                     long start = Math.max(e.getLong("startAddress"), blockStart);
                     long end = Math.min(e.getLong("endAddress"), blockEnd);
                     Set<Integer> set = pages.computeIfAbsent(e.getLong("scanId"), k -> new TreeSet<>());
