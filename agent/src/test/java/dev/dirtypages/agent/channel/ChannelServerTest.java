@@ -14,20 +14,10 @@ import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.TestMemory;
 import dev.dirtypages.kernel.mman.AnonymousMapping;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
@@ -76,7 +66,7 @@ class ChannelServerTest {
 
     @Test
     void checkpointsListExactlyThePagesWrittenSinceThePreviousOne() throws IOException {
-        try (Client c = new Client()) {
+        try (LineClient c = new LineClient(server.socket())) {
             assertTrue(c.hello.startsWith("OK 0 HELLO version=2 pid=" + ProcessHandle.current().pid() + " state=tracking"),
                     c.hello);
             assertEquals(List.of(String.format("%x-%x java-heap", memory.address(), memory.end())),
@@ -102,7 +92,7 @@ class ChannelServerTest {
 
     @Test
     void mistakesAreErrLinesAndTheConnectionGoesOn() throws IOException {
-        try (Client c = new Client()) {
+        try (LineClient c = new LineClient(server.socket())) {
             assertTrue(c.call("FROB").startsWith("ERR unknown command 'FROB' (commands: HELLO, REGIONS,"));
             assertTrue(c.call("CHECKPOINT").startsWith("ERR usage: CHECKPOINT <name>"));
             assertTrue(c.call("CHECKPOINT nobody").startsWith("ERR no consumer 'nobody'"));
@@ -118,7 +108,7 @@ class ChannelServerTest {
 
     @Test
     void aFreezeEndsWithItsConnection() throws Exception {
-        try (Client c = new Client()) {
+        try (LineClient c = new LineClient(server.socket())) {
             c.call("REGISTER tool");
             BitSet written = write(7, 5);
             String head = c.call("FREEZE tool 60000");
@@ -136,7 +126,7 @@ class ChannelServerTest {
 
     @Test
     void thawAfterTheLeaseRanOutSaysSo() throws Exception {
-        try (Client c = new Client()) {
+        try (LineClient c = new LineClient(server.socket())) {
             c.call("REGISTER tool");
             assertTrue(c.call("FREEZE tool 50").startsWith("OK "));
             Thread.sleep(300);
@@ -152,7 +142,7 @@ class ChannelServerTest {
     void withTrackingOffEveryRequestSaysWhy() throws IOException {
         server.close();
         server = ChannelServer.open(dir.resolve("off"), Optional.empty(), () -> "off", log).orElseThrow();
-        try (Client c = new Client()) {
+        try (LineClient c = new LineClient(server.socket())) {
             assertTrue(c.hello.contains(" state=off "), c.hello);
             assertTrue(c.call("REGIONS").startsWith("ERR tracking is off (state off)"));
         }
@@ -203,46 +193,5 @@ class ChannelServerTest {
                     TestMemory.pageOf(memory, Long.parseLong(ends[1], 16)));
         }
         return out;
-    }
-
-    /** A client that speaks the protocol line by line. */
-    private final class Client implements AutoCloseable {
-        final SocketChannel channel;
-        final BufferedReader in;
-        final Writer out;
-        final String hello;
-
-        Client() throws IOException {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(server.socket()));
-            in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-            out = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
-            hello = in.readLine();
-        }
-
-        String call(String line) throws IOException {
-            out.write(line + "\n");
-            out.flush();
-            return in.readLine();
-        }
-
-        /** The {@code n} lines that follow the reply {@code head} (which must equal {@code expected} if given). */
-        List<String> lines(String head, String expected) throws IOException {
-            if (expected != null) {
-                assertEquals(expected, head);
-            }
-            assertTrue(head.startsWith("OK "), head);
-            int n = Integer.parseInt(head.split(" ")[1]);
-            List<String> lines = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                lines.add(in.readLine());
-            }
-            return lines;
-        }
-
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
     }
 }

@@ -1,0 +1,99 @@
+package dev.dirtypages.agent.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dirtypages.agent.testapp.ChannelBlocks;
+import dev.dirtypages.agent.testing.ChildJvm;
+import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code REGIONS} lists a direct buffer's pages from the scan that arms it, and a buffer freed and allocated
+ * again at the same address under a new generation: writes between the free and the new buffer's arming are
+ * reported to nobody, so a copier must see that the span is not the one it copied.
+ */
+@EnabledIfUserfaultfd
+class ChannelOffHeapIT {
+    private static final long PAGE = 4096;
+    /** A size no buffer of the JDK's own has, that the allocator hands back at the address just freed (OffHeapReuseIT's). */
+    private static final long BYTES = 64 * 4096 + 1000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDirectBuffersPagesAreListedAndABufferAllocatedAgainInTheirPlaceIsANewGeneration() throws Exception {
+        Path channel = dir.resolve("channel");
+        ChildJvm.Running app = ChildJvm.in(dir).args("--add-opens", "java.base/java.nio=ALL-UNNAMED")
+                .env("MALLOC_ARENA_MAX", "1024")     // no other thread takes the freed chunk (see OffHeapReuseIT)
+                .agent("channel=" + channel)
+                .args("-cp", ChildJvm.testClasses().toString(), ChannelBlocks.class.getName(), dir.toString(),
+                        String.valueOf(BYTES))
+                .start();
+        try {
+            app.awaitLine("BLOCK 1 ", WAIT);
+            assertTrue(app.stdout().contains("STATE tracking"), app.stdout() + app.stderr());
+            try (LineClient c = new LineClient(channel.resolve(ChannelServer.socketName(app.pid())))) {
+                assertTrue(c.hello.startsWith("OK 0 HELLO version=2 "), c.hello);
+                c.lines("REGISTER tool");
+                c.lines("CHECKPOINT tool");              // the scan that arms the buffer
+                long first = blockAddress(app.stdout(), "BLOCK 1 ");
+                List<String> regions = c.lines("REGIONS");
+                String span = spanOver(regions, first);
+                assertTrue(regions.stream().anyMatch(l -> l.endsWith(" java-heap")), regions.toString());
+                assertTrue(span.split(" ")[1].contains("direct-buffer"), span);
+
+                Files.createFile(dir.resolve("next"));
+                app.awaitLine("BLOCK 2 ", WAIT);
+                assertFalse(app.stdout().contains("NOREUSE"), "the allocator did not hand the address back\n"
+                        + app.stdout());
+                c.lines("CHECKPOINT tool");
+                long second = blockAddress(app.stdout(), "BLOCK 2 ");
+                assertEquals(first, second);
+                regions = c.lines("REGIONS");
+                String again = spanOver(regions, second);
+                assertNotEquals(generation(span), generation(again), span + " / " + again);
+                assertFalse(regions.contains(span), "the freed buffer's span is still listed: " + regions);
+            }
+        } finally {
+            Files.createFile(dir.resolve("stop"));
+            app.await(WAIT);
+        }
+    }
+
+    /** The listed line whose range holds every page of the buffer at {@code address}; fails if none does. */
+    private static String spanOver(List<String> regions, long address) {
+        long pageStart = address & -PAGE;
+        long pageEnd = (address + BYTES + PAGE - 1) & -PAGE;
+        List<String> over = new ArrayList<>();
+        for (String line : regions) {
+            String[] range = line.split(" ")[0].split("-");
+            if (Long.parseLong(range[0], 16) <= pageStart && pageEnd <= Long.parseLong(range[1], 16)) {
+                over.add(line);
+            }
+        }
+        assertEquals(1, over.size(), String.format("the buffer's pages [%x, %x) in %s", pageStart, pageEnd, regions));
+        return over.get(0);
+    }
+
+    private static long generation(String line) {
+        String last = line.substring(line.lastIndexOf(' ') + 1);
+        assertTrue(last.startsWith("generation="), line);
+        return Long.parseLong(last.substring("generation=".length()));
+    }
+
+    private static long blockAddress(String stdout, String prefix) {
+        return stdout.lines().filter(l -> l.startsWith(prefix)).map(l -> Long.parseLong(l.split(" ")[2]))
+                .findFirst().orElseThrow();
+    }
+}
