@@ -56,6 +56,17 @@ public final class ScanEvent extends DirtyPagesEvent {
     @Description("Ranges found but not emitted as dirtypages.DirtyRange events because of the maxranges bound.")
     public long rangesOmitted;
 
+    @Label("CPU Time")
+    @Description("CPU time the scanning thread used for the scan (0 where the JVM cannot measure it).")
+    @Timespan(Timespan.NANOSECONDS)
+    public long cpuTime;
+
+    @Label("Allocated")
+    @Description("Java heap the scanning thread allocated during the scan, the events it emitted included (0 where "
+            + "the JVM cannot measure it).")
+    @DataAmount
+    public long allocated;
+
     @Label("Re-registered")
     @Description("Stretches that had lost their registration (the JVM remapped them) and were registered again; "
             + "their pages count as written.")

@@ -31,6 +31,7 @@ public final class Sampler {
     private final RangeEmitter emitter;
     /** Null with arming=plain. */
     private final AdaptiveArming adaptive;
+    private final ThreadCost cost = new ThreadCost();
     private final List<ScanListener> listeners = new CopyOnWriteArrayList<>();
     private final Object scanLock = new Object();
 
@@ -137,6 +138,8 @@ public final class Sampler {
             }
             ScanEvent event = new ScanEvent();
             event.begin();
+            long cpuBefore = cost.cpuNanos();
+            long allocatedBefore = cost.allocatedBytes();
             long begin = System.nanoTime();
             long id = ++scans;
             boolean rangesEnabled = new DirtyRangeEvent().isEnabled();
@@ -193,6 +196,9 @@ public final class Sampler {
                 event.rangesFound = summary.ranges();
                 event.rangesOmitted = summary.omitted();
                 event.reregistered = reregistered;
+                // Read last, so that they include building this event (the commit itself is not counted).
+                event.cpuTime = ThreadCost.delta(cpuBefore, cost.cpuNanos());
+                event.allocated = ThreadCost.delta(allocatedBefore, cost.allocatedBytes());
                 event.commit();
             }
             for (ScanListener listener : listeners) {

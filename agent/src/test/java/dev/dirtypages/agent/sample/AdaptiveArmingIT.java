@@ -75,6 +75,11 @@ class AdaptiveArmingIT {
         long assumedBytesInScans = Recordings.events(jfr, "dirtypages.Scan").stream()
                 .mapToLong(e -> e.getLong("assumedBytes")).sum();
         assertEquals(assumedBytesInScans, assumedBytesInRanges);
+        // Each scan says what it cost its thread; scans that emitted ranges allocated at least their events.
+        List<RecordedEvent> scanEvents = Recordings.events(jfr, "dirtypages.Scan");
+        assertTrue(scanEvents.stream().anyMatch(e -> e.getLong("cpuTime") > 0), "no scan used CPU time");
+        assertTrue(scanEvents.stream().filter(e -> e.getLong("rangesFound") > 0).allMatch(e -> e.getLong("allocated") > 0),
+                "a scan that emitted ranges allocated nothing");
         for (RecordedEvent e : Recordings.events(jfr, "dirtypages.AgentStatus")) {
             assertTrue(e.getString("options").contains("arming=adaptive,stripe=4k,assumeafter=1,assumefor=3"),
                     e.toString());
