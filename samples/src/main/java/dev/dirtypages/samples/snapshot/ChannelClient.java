@@ -46,7 +46,7 @@ public final class ChannelClient implements AutoCloseable {
         }
     }
 
-    /** The greeting: {@code OK 0 HELLO version=1 pid=... state=... page-size=...}. */
+    /** The greeting: {@code OK 0 HELLO version=2 pid=... state=... page-size=...}. */
     public Reply hello() {
         return hello;
     }
@@ -108,24 +108,61 @@ public final class ChannelClient implements AutoCloseable {
             return Long.parseLong(field(key));
         }
 
-        /** The lines as ranges: {@code start-end[ name]}, hexadecimal. */
+        /** The lines as ranges: {@code start-end[ ...]}, hexadecimal (what follows the range is left out). */
         public List<Range> ranges() {
             List<Range> out = new ArrayList<>(lines.size());
             for (String line : lines) {
-                int dash = line.indexOf('-');
-                int space = line.indexOf(' ');
-                long start = Long.parseUnsignedLong(line.substring(0, dash), 16);
-                long end = Long.parseUnsignedLong(line.substring(dash + 1, space < 0 ? line.length() : space), 16);
-                out.add(new Range(start, end, space < 0 ? "" : line.substring(space + 1)));
+                String[] words = line.split(" ");
+                int dash = words[0].indexOf('-');
+                out.add(new Range(Long.parseUnsignedLong(words[0].substring(0, dash), 16),
+                        Long.parseUnsignedLong(words[0].substring(dash + 1), 16)));
+            }
+            return out;
+        }
+
+        /**
+         * The lines of a {@code REGIONS} reply: {@code start-end name}, and {@code generation=<g>} for the spans
+         * of off-heap blocks (0 where absent).
+         */
+        public List<Region> regions() {
+            List<Range> ranges = ranges();
+            List<Region> out = new ArrayList<>(lines.size());
+            for (int i = 0; i < lines.size(); i++) {
+                String[] words = lines.get(i).split(" ");
+                long generation = 0;
+                for (int w = 2; w < words.length; w++) {
+                    if (words[w].startsWith(GENERATION)) {
+                        generation = Long.parseLong(words[w].substring(GENERATION.length()));
+                    }
+                }
+                out.add(new Region(ranges.get(i).start(), ranges.get(i).end(), words.length > 1 ? words[1] : "",
+                        generation));
             }
             return out;
         }
     }
 
-    /** {@code [start, end)}, with the region's name where the reply gives one. */
-    public record Range(long start, long end, String name) {
+    private static final String GENERATION = "generation=";
+
+    /** {@code [start, end)}: a range a checkpoint lists. */
+    public record Range(long start, long end) {
         public long size() {
             return end - start;
+        }
+    }
+
+    /**
+     * A region {@code REGIONS} lists. Two listings of the same extent, name and generation are the same memory,
+     * whose every write since is in the checkpoints; a new generation means the memory is new (an off-heap block
+     * armed in place of another) and must be copied whole.
+     */
+    public record Region(long start, long end, String name, long generation) {
+        public long size() {
+            return end - start;
+        }
+
+        public boolean contains(long from, long to) {
+            return start <= from && to <= end;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dirtypages.samples.snapshot;
 
+import dev.dirtypages.samples.snapshot.ChannelClient.Region;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -19,15 +20,10 @@ final class MemoryImage {
 
     private final TreeMap<Long, RegionImage> regions = new TreeMap<>();
 
-    /** A tracked region as the channel lists it. */
-    record Region(long start, long end, String name) {
-        long pages() {
-            return (end - start) / PAGE;
-        }
-    }
-
     /**
-     * Makes the image cover exactly {@code now}: regions no longer listed are dropped, new ones added empty.
+     * Makes the image cover exactly {@code now}: regions no longer listed are dropped, new ones added empty. A
+     * region listed with another extent, name or generation than before is new: its pages are dropped with the
+     * old one (an off-heap block armed in place of a freed one was written unseen in between).
      *
      * @return the regions added (the tool copies them whole)
      */
@@ -161,7 +157,7 @@ final class MemoryImage {
 
         RegionImage(Region region) {
             this.region = region;
-            long pages = region.pages();
+            long pages = region.size() / PAGE;
             if (pages > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("region too large for this sample: " + region);
             }

@@ -2,6 +2,8 @@ package dev.dirtypages.samples.snapshot;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +14,21 @@ import java.util.concurrent.locks.LockSupport;
  * The snapshot tool's target: it keeps mutating while the tool copies. On the heap: short-lived garbage
  * (eden, rewritten after every young collection), random writes into a long-lived set of arrays (old
  * regions), and a set that grows in steps and is dropped again (the heap expands while tracked: HotSpot maps
- * fresh memory over the reservation). Off the heap: random writes into direct buffers, some replaced now and
- * then. Writes are paced (per millisecond), so that a round of a few hundred milliseconds dirties a part of
- * the memory, not all of it.
+ * fresh memory over the reservation). Off the heap: random writes into direct buffers, allocated once the agent
+ * runs (so that it tracks them), some replaced now and then; the first {@value #PINNED} never are, and have sizes
+ * of their own. Writes are paced (per millisecond), so that a round of a few hundred milliseconds dirties a part
+ * of the memory, not all of it.
  *
- * <p>Prints {@value #READY} once its live set is built and the agent is armed, and ends when its stdin
- * closes (or after {@code maxSeconds}).
+ * <p>Prints {@code DIRECT <index> <address> <bytes>} for every direct buffer it allocates (the addresses need
+ * {@code --add-opens java.base/java.nio=ALL-UNNAMED}), {@value #READY} once its live set is built and the agent
+ * is armed, and ends when its stdin closes (or after {@code maxSeconds}).
  *
  * <p>Usage: {@code MutatingWorkload [liveMiB] [directMiB] [maxSeconds]}.
  */
 public final class MutatingWorkload {
     static final String READY = "READY";
+    /** Buffers never replaced: a test can look for them in the snapshot's regions. */
+    static final int PINNED = 4;
     private static volatile boolean stop;
 
     private MutatingWorkload() {
@@ -37,11 +43,12 @@ public final class MutatingWorkload {
         for (int i = 0; i < live.length; i++) {
             live[i] = new byte[4096];
         }
+        String state = awaitAgent();
         ByteBuffer[] direct = new ByteBuffer[directMiB];
         for (int i = 0; i < direct.length; i++) {
-            direct[i] = ByteBuffer.allocateDirect(1 << 20);
+            // A MiB each; the pinned ones a few pages and bytes more, a size nothing else allocates.
+            direct[i] = allocateDirect(i, (1 << 20) + (i < PINNED ? (i + 1) * 4096 * 3 + 777 : 0));
         }
-        String state = awaitAgent();
         Thread watcher = new Thread(MutatingWorkload::watchStdin, "stdin-watcher");
         watcher.setDaemon(true);
         watcher.start();
@@ -88,10 +95,27 @@ public final class MutatingWorkload {
                 ByteBuffer b = buffers[random.nextInt(buffers.length)];
                 b.putLong(random.nextInt(b.capacity() / 8) * 8, ticks);
             }
-            if (++ticks % 1000 == 0) {
-                buffers[random.nextInt(buffers.length)] = ByteBuffer.allocateDirect(1 << 20);
+            if (++ticks % 1000 == 0 && buffers.length > PINNED) {
+                int i = PINNED + random.nextInt(buffers.length - PINNED);
+                buffers[i] = allocateDirect(i, 1 << 20);
             }
             LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static ByteBuffer allocateDirect(int index, int bytes) {
+        ByteBuffer b = ByteBuffer.allocateDirect(bytes);
+        System.out.println("DIRECT " + index + " " + address(b) + " " + bytes);
+        return b;
+    }
+
+    private static long address(ByteBuffer direct) {
+        try {
+            Field f = Buffer.class.getDeclaredField("address");
+            f.setAccessible(true);
+            return f.getLong(direct);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return -1; // without --add-opens: the address is not told
         }
     }
 

@@ -5,8 +5,8 @@ import dev.dirtypages.kernel.pagemap.PagemapScanner;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
 import dev.dirtypages.kernel.proc.Mapping;
 import dev.dirtypages.samples.snapshot.ChannelClient.Range;
+import dev.dirtypages.samples.snapshot.ChannelClient.Region;
 import dev.dirtypages.samples.snapshot.ChannelClient.Reply;
-import dev.dirtypages.samples.snapshot.MemoryImage.Region;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -18,12 +18,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A snapshot tool in the manner of pre-copy migration and incremental dumps, built on the agent's channel
  * (docs/channel.md): a full copy of the tracked memory of a running JVM, rounds of incremental copies of only
  * the ranges written since the previous round, then the final delta with the process stopped, and a check
  * that the image it reconstructed equals, byte for byte, a full read of the same memory taken while stopped.
+ *
+ * <p>The tracked memory is what {@code REGIONS} lists, asked again every round: the heap, and the spans of the
+ * armed off-heap blocks (direct buffers, {@code Unsafe} memory, FFM arenas). A span listed for the first time,
+ * or again with another extent or generation, is copied whole (a block armed in place of a freed one was
+ * written unseen in between); a span no longer listed leaves the image.
  *
  * <p>The final delta: {@code FREEZE} is the last checkpoint, and from it on the agent re-arms nothing, so that
  * every page written after it stays WRITTEN in the page tables. The tool copies the freeze's ranges while
@@ -80,13 +87,16 @@ public final class SnapshotTool {
      * The outcome.
      *
      * @param rounds          the full copy, the incremental rounds, the freeze's round and the stopped round
+     * @param regions         the regions compared: the last {@code REGIONS} listing, before the process stopped
      * @param comparedBytes   the bytes compared with the full read while stopped (the readable tracked memory)
+     * @param comparedByName  of those, the bytes per region name ({@code java-heap}, {@code direct-buffer}, ...)
      * @param differingPages  pages whose content or presence differ: 0, or a write was missed
      * @param differences     the first few of them, described
      * @param freezeHeld      the freeze lasted until THAW (its lease did not run out first)
      * @param stoppedMillis   how long the process was stopped
      */
-    public record Report(long pid, List<Round> rounds, long comparedBytes, long differingPages, List<String> differences,
+    public record Report(long pid, List<Round> rounds, List<Region> regions, long comparedBytes,
+                         Map<String, Long> comparedByName, long differingPages, List<String> differences,
                          boolean freezeHeld, long stoppedMillis) {
         public boolean matches() {
             return differingPages == 0 && freezeHeld;
@@ -151,6 +161,7 @@ public final class SnapshotTool {
                 signal("STOP");
                 long stoppedMillis;
                 long[] compared;
+                Map<String, Long> comparedByName = new TreeMap<>();
                 List<String> differences = new ArrayList<>();
                 try {
                     awaitStopped(Duration.ofSeconds(10));
@@ -165,7 +176,7 @@ public final class SnapshotTool {
                     }
                     copied += reconcile(memory, maps);
                     record("stopped", delta.size(), reported, copied, readableBytes(maps), t);
-                    compared = compare(memory, maps, differences);
+                    compared = compare(memory, maps, differences, comparedByName);
                 } finally {
                     signal("CONT");
                     stoppedMillis = (System.nanoTime() - stopped) / 1_000_000;
@@ -177,8 +188,8 @@ public final class SnapshotTool {
                     out.println("THAW: " + e.getMessage());
                     held = false;
                 }
-                Report report = new Report(pid, List.copyOf(rounds), compared[0], compared[1], differences, held,
-                        stoppedMillis);
+                Report report = new Report(pid, List.copyOf(rounds), image.regions(), compared[0], comparedByName,
+                        compared[1], differences, held, stoppedMillis);
                 print(report);
                 return report;
             } finally {
@@ -212,12 +223,8 @@ public final class SnapshotTool {
         }
     }
 
-    private List<Region> regions(ChannelClient channel) throws IOException {
-        List<Region> out = new ArrayList<>();
-        for (Range r : channel.call("REGIONS").ranges()) {
-            out.add(new Region(r.start(), r.end(), r.name()));
-        }
-        return out;
+    private static List<Region> regions(ChannelClient channel) throws IOException {
+        return channel.call("REGIONS").regions();
     }
 
     /**
@@ -275,14 +282,17 @@ public final class SnapshotTool {
     /**
      * Compares the image with a full read of the readable tracked memory, taken now (the process is stopped).
      *
+     * @param byName where to add the bytes compared per region name
      * @return {@code {bytes compared, pages differing}}
      */
-    private long[] compare(ProcessMemory memory, List<Mapping> maps, List<String> differences) throws IOException {
+    private long[] compare(ProcessMemory memory, List<Mapping> maps, List<String> differences, Map<String, Long> byName)
+            throws IOException {
         long[] counts = new long[2];
         for (Region r : image.regions()) {
             long cursor = r.start();
             for (long[] part : ProcessMemory.readable(maps, r.start(), r.end())) {
                 unreadable(cursor, part[0], counts, differences);
+                byName.merge(r.name(), part[1] - part[0], Long::sum);
                 counts[0] += memory.read(part[0], part[1], (address, data) -> {
                     for (int off = 0; off < data.remaining(); off += MemoryImage.PAGE) {
                         long page = address + off;
@@ -346,8 +356,11 @@ public final class SnapshotTool {
         Round last = r.rounds().get(r.rounds().size() - 1);
         out.printf(Locale.ROOT, "stopped for %d ms: the final delta (%s) took %d ms, the check's full read the rest%n",
                 r.stoppedMillis(), mib(last.copiedBytes()), last.millis());
-        out.printf(Locale.ROOT, "verification: %s compared with a full read while stopped, %d pages differ%s%n",
-                mib(r.comparedBytes()), r.differingPages(), r.freezeHeld() ? "" : "; the freeze ran out before THAW");
+        List<String> parts = new ArrayList<>();
+        r.comparedByName().forEach((name, bytes) -> parts.add(mib(bytes) + " " + name));
+        out.printf(Locale.ROOT, "verification: %s (%s) compared with a full read while stopped, %d pages differ%s%n",
+                mib(r.comparedBytes()), String.join(", ", parts), r.differingPages(),
+                r.freezeHeld() ? "" : "; the freeze ran out before THAW");
         for (String d : r.differences()) {
             out.println("  " + d);
         }
@@ -454,6 +467,8 @@ public final class SnapshotTool {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
+        command.add("--add-opens");
+        command.add("java.base/java.nio=ALL-UNNAMED");   // the workload prints its direct buffers' addresses
         command.add("-javaagent:" + agentJar + "=channel=" + channelDir
                 + (agentOptions == null || agentOptions.isEmpty() ? "" : "," + agentOptions));
         command.add("-cp");

@@ -1,9 +1,11 @@
 package dev.dirtypages.samples.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import dev.dirtypages.samples.snapshot.ChannelClient.Region;
 import dev.dirtypages.samples.snapshot.SnapshotTool.Launched;
 import dev.dirtypages.samples.snapshot.SnapshotTool.Report;
 import dev.dirtypages.samples.snapshot.SnapshotTool.Round;
@@ -14,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,11 +26,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The snapshot tool against a workload that mutates its heap (eden churn, old-generation writes, a heap
  * that grows while tracked) and direct buffers, with the agent's JFR timer scanning all along: the image
  * the tool reconstructs from a full copy, incremental rounds and the final delta equals the stopped
- * process's tracked memory byte for byte, and the incremental rounds copy less than full copies would.
+ * process's tracked memory, heap and direct buffers, byte for byte, and the incremental rounds copy less than
+ * full copies would.
  */
 @EnabledIfUserfaultfd
 class SnapshotToolIT {
     private static final int ROUNDS = 4;
+    private static final int DIRECT_MIB = 32;
+    private static final long PAGE = 4096;
 
     @TempDir
     Path dir;
@@ -50,6 +56,7 @@ class SnapshotToolIT {
         assertTrue(report.freezeHeld(), told);
         assertEquals(0, report.differingPages(), "missed writes: " + report.differences() + "\n" + told);
         assertTrue(report.comparedBytes() >= 64L << 20, "compared only " + report.comparedBytes() + " bytes\n" + told);
+        assertDirectBuffersCompared(report, workload, told);
         List<Round> rounds = report.rounds();
         assertEquals(ROUNDS + 3, rounds.size(), told);            // full, the rounds, freeze, stopped
         assertEquals(rounds.get(0).fullBytes(), rounds.get(0).copiedBytes(), "the first copy is full\n" + told);
@@ -60,6 +67,34 @@ class SnapshotToolIT {
         // A young collection between the freeze and the stop can rewrite a third of a small heap (seen: 34%
         // under Parallel); the final delta must still be well short of a full copy.
         assertTrue(stopped.copiedBytes() < stopped.fullBytes() / 2, stopped + "\n" + told);
+    }
+
+    /**
+     * The direct buffers were in the comparison: the regions compared include spans of direct buffers, the
+     * buffers the workload never replaces lie inside them, and most of the workload's 32 MiB of buffers was read.
+     */
+    private static void assertDirectBuffersCompared(Report report, String workload, String told) {
+        List<Region> direct = report.regions().stream().filter(r -> r.name().contains("direct-buffer")).toList();
+        assertFalse(direct.isEmpty(), "no direct-buffer region was compared\n" + told);
+        int pinned = 0;
+        for (String line : workload.lines().filter(l -> l.startsWith("DIRECT ")).toList()) {
+            String[] f = line.split(" ");       // DIRECT <index> <address> <bytes>
+            if (Integer.parseInt(f[1]) >= MutatingWorkload.PINNED) {
+                continue;
+            }
+            pinned++;
+            long address = Long.parseLong(f[2]);
+            assertTrue(address > 0, "the workload could not tell the buffer's address: " + line);
+            long pageStart = address & -PAGE;
+            long pageEnd = (address + Long.parseLong(f[3]) + PAGE - 1) & -PAGE;
+            assertTrue(direct.stream().anyMatch(r -> r.contains(pageStart, pageEnd)),
+                    String.format("buffer %s: pages [%x, %x) not in a compared direct-buffer region %s%n%s", f[1],
+                            pageStart, pageEnd, direct, told));
+        }
+        assertEquals(MutatingWorkload.PINNED, pinned, told);
+        long directBytes = report.comparedByName().entrySet().stream().filter(e -> e.getKey().contains("direct-buffer"))
+                .mapToLong(Map.Entry::getValue).sum();
+        assertTrue(directBytes >= DIRECT_MIB / 2 * (1L << 20), "direct-buffer bytes compared: " + directBytes + "\n" + told);
     }
 
     /** The check has teeth: without the pagemap's final delta, the writes made after the freeze are missed. */
@@ -81,6 +116,6 @@ class SnapshotToolIT {
         assertTrue(Files.isRegularFile(agentJar), agentJar + " is missing: build the agent (mvn verify) first");
         Path work = Files.createDirectories(dir.resolve(collector.replaceAll("\\W", "")));
         return SnapshotTool.launch(agentJar, "interval=50ms,file=" + work.resolve("workload.jfr"),
-                List.of(collector, "-Xms32m", "-Xmx256m"), List.of("64", "32"), work);
+                List.of(collector, "-Xms32m", "-Xmx256m"), List.of("64", String.valueOf(DIRECT_MIB)), work);
     }
 }
