@@ -1,13 +1,26 @@
 #!/usr/bin/env bash
-# Whole-process overhead of the agent: the same workload with and without it, interleaved A/B in one
-# run, so that drift on the machine hits both sides alike. Writes one CSV row per run and prints the
-# table (median ratio with-agent/without, and the spread of the per-pair ratios).
+# Whole-process overhead of the agent: the same workload without the agent and with it in one or more
+# configurations (variants), interleaved in one run with the order rotated every pair, so that drift on the
+# machine hits every side alike. Writes one CSV row per run (with the per-scan cost read from the agent's
+# recording) and prints the tables (benchmarks/overhead/report.py).
 #
 #   benchmarks/overhead/overhead.sh [out.csv]
 #
-# Environment (defaults in brackets): PAIRS [5] interleaved pairs per configuration, SECONDS_PER_RUN [20],
-# WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"], HEAPS ["512m 4g"],
-# INTERVALS ["100ms 1s 10s"], EXTRA_AGENT_OPTIONS [""], JAVA [java].
+# Environment (defaults in brackets):
+#   PAIRS [5]             interleaved rounds per configuration (each round runs every side once)
+#   SECONDS_PER_RUN [20]  how long each workload runs
+#   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"]
+#   HEAPS ["512m 4g"]     -Xms = -Xmx
+#   INTERVALS ["100ms 1s 10s"]
+#   VARIANTS ["plain"]    agent configurations, each compared with the run without the agent:
+#                           plain     arming=plain (the default), with the agent's own recording (file=)
+#                           adaptive  arming=adaptive, with the agent's own recording
+#                           empty     regions= (loaded, tracking nothing), with the agent's own recording
+#                           idle      regions=all but no recording and no consumer: armed once, never scanned
+#                         name@interval limits a variant to one interval (e.g. adaptive@1s).
+#   JVM_FLAGS ["-XX:+UseG1GC"]  flags for every run (e.g. "-XX:+UseG1GC -XX:+UseTransparentHugePages")
+#   EXTRA_AGENT_OPTIONS [""]    appended to every agent configuration
+#   JAVA [java]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,13 +30,17 @@ seconds="${SECONDS_PER_RUN:-20}"
 workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload}"
 heaps="${HEAPS:-512m 4g}"
 intervals="${INTERVALS:-100ms 1s 10s}"
+variants="${VARIANTS:-plain}"
+jvm_flags="${JVM_FLAGS:--XX:+UseG1GC}"
 java="${JAVA:-java}"
+jfr_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jfr"
 agent=agent/target/dirtypages-agent.jar
 samples=samples/target/dirtypages-samples.jar
 
 [ -f "$agent" ] && [ -f "$samples" ] || mvn -B -q install -DskipTests
 mkdir -p "$(dirname "$out")"
-echo "workload,heap,interval,side,pair,ops_per_second" > "$out"
+recording="$(dirname "$out")/with-agent.jfr"
+echo "workload,heap,interval,side,pair,ops_per_second,scans,scan_ms,scan_cpu_ms,scan_alloc_bytes,written_mib_per_scan,assumed_share,thp_splits" > "$out"
 
 args_for() {
     case "$1" in
@@ -34,29 +51,58 @@ args_for() {
     esac
 }
 
-run() { # workload heap agent-option-or-empty
+options_for() { # variant interval
+    local common="interval=$2,log=off${EXTRA_AGENT_OPTIONS:+,$EXTRA_AGENT_OPTIONS}"
+    case "$1" in
+        plain) echo "$common,file=$recording" ;;
+        adaptive) echo "$common,file=$recording,arming=adaptive" ;;
+        empty) echo "$common,file=$recording,regions=" ;;
+        idle) echo "$common" ;;
+        *) echo "unknown variant $1" >&2; exit 2 ;;
+    esac
+}
+
+thp_splits() {
+    awk '/^thp_split_pmd /{print $2}' /proc/vmstat 2>/dev/null || echo 0
+}
+
+run() { # workload heap agent-options-or-empty -> "ops,scans,..."
     local w="$1" heap="$2" agentopt="$3"
     local javaagent=()
     [ -n "$agentopt" ] && javaagent=("-javaagent:$agent=$agentopt")
-    # shellcheck disable=SC2046
-    "$java" -Xms"$heap" -Xmx"$heap" -XX:+UseG1GC "${javaagent[@]}" -cp "$samples" \
+    rm -f "$recording"
+    local splits_before ops
+    splits_before=$(thp_splits)
+    # shellcheck disable=SC2046,SC2086
+    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags "${javaagent[@]}" -cp "$samples" \
         dev.dirtypages.samples."$w" $(args_for "$w") 2>/dev/null \
-        | sed -n 's/^RESULT .* opsPerSecond=\([0-9.]*\)$/\1/p'
+        | sed -n 's/^RESULT .* opsPerSecond=\([0-9.]*\)$/\1/p')
+    local splits=$(( $(thp_splits) - splits_before ))
+    local scans=",,,,,"
+    if [ -s "$recording" ]; then
+        scans=$("$jfr_tool" print --json --events dirtypages.Scan "$recording" | python3 benchmarks/overhead/scanstats.py)
+    fi
+    echo "$ops,$scans,$splits"
 }
 
 for w in $workloads; do
     for heap in $heaps; do
         for interval in $intervals; do
-            # The agent records (file=): without a recording that has its events enabled it does not scan at all,
-            # which is not what a user pays for.
-            opts="interval=$interval,log=off,file=$(dirname "$out")/with-agent.jfr${EXTRA_AGENT_OPTIONS:+,$EXTRA_AGENT_OPTIONS}"
+            sides=(without)
+            for v in $variants; do
+                case "$v" in
+                    *@*) [ "${v#*@}" = "$interval" ] && sides+=("${v%@*}") ;;
+                    *) sides+=("$v") ;;
+                esac
+            done
             for pair in $(seq 1 "$pairs"); do
-                # Alternate which side goes first, so that warm-up of the machine does not favour one.
-                if [ $((pair % 2)) = 1 ]; then order="without with"; else order="with without"; fi
-                for side in $order; do
-                    if [ "$side" = with ]; then r=$(run "$w" "$heap" "$opts"); else r=$(run "$w" "$heap" ""); fi
+                # Rotate the order every pair, so that no side always runs first (or right after another).
+                n=${#sides[@]}
+                for k in $(seq 0 $((n - 1))); do
+                    side=${sides[$(( (k + pair) % n ))]}
+                    if [ "$side" = without ]; then r=$(run "$w" "$heap" ""); else r=$(run "$w" "$heap" "$(options_for "$side" "$interval")"); fi
                     echo "$w,$heap,$interval,$side,$pair,$r" >> "$out"
-                    echo "$w heap=$heap interval=$interval pair=$pair $side: $r ops/s" >&2
+                    echo "$w heap=$heap interval=$interval pair=$pair $side: $r" >&2
                 done
             done
         done

@@ -1,31 +1,58 @@
 #!/usr/bin/env python3
-"""Reads overhead.sh's CSV and prints, per configuration, the median throughput ratio (with agent /
-without) of the interleaved pairs, its spread (min..max of the per-pair ratios) and the overhead."""
+"""Reads overhead.sh's CSV and prints one markdown table row per configuration and agent variant: the median
+throughput ratio (with the agent / without, taken pair by pair), its spread (min..max of the per-pair
+ratios), the overhead that ratio means, and the median per-scan cost read from the agent's recordings."""
 import csv
 import statistics
 import sys
 from collections import defaultdict
 
 
+def number(text):
+    return float(text) if text not in ("", None) else None
+
+
 def main(path):
-    pairs = defaultdict(dict)
+    runs = defaultdict(lambda: defaultdict(dict))  # (workload, heap, interval) -> pair -> side -> row
     for row in csv.DictReader(open(path)):
         if not row["ops_per_second"]:
             continue
-        key = (row["workload"], row["heap"], row["interval"])
-        pairs[key].setdefault(row["pair"], {})[row["side"]] = float(row["ops_per_second"])
-    print("| workload | heap | interval | pairs | without (ops/s, median) | with | ratio (median) | spread | overhead |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for key in sorted(pairs):
-        complete = [p for p in pairs[key].values() if "with" in p and "without" in p]
-        if not complete:
-            continue
-        ratios = [p["with"] / p["without"] for p in complete]
-        ratio = statistics.median(ratios)
-        print("| %s | %s | %s | %d | %.4g | %.4g | %.3f | %.3f..%.3f | %+.1f%% |" % (
-            key[0], key[1], key[2], len(complete),
-            statistics.median(p["without"] for p in complete), statistics.median(p["with"] for p in complete),
-            ratio, min(ratios), max(ratios), (1 / ratio - 1) * 100))
+        runs[(row["workload"], row["heap"], row["interval"])][row["pair"]][row["side"]] = row
+    print("| workload | heap | interval | agent | pairs | without (ops/s) | with (ops/s) | ratio (median) | spread "
+          "| overhead | scan ms | scan CPU ms | scan alloc B | MiB written/scan | assumed | THP splits |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for key in sorted(runs, key=lambda k: (k[0], k[1], seconds(k[2]))):
+        sides = sorted({s for pair in runs[key].values() for s in pair if s != "without"})
+        for side in sides:
+            complete = [p for p in runs[key].values() if side in p and "without" in p]
+            if not complete:
+                continue
+            ratios = [float(p[side]["ops_per_second"]) / float(p["without"]["ops_per_second"]) for p in complete]
+            ratio = statistics.median(ratios)
+
+            def med(field):
+                values = [number(p[side][field]) for p in complete if number(p[side][field]) is not None]
+                return statistics.median(values) if values else None
+
+            def fmt(value, pattern):
+                return pattern % value if value is not None else "-"
+
+            print("| %s | %s | %s | %s | %d | %.4g | %.4g | %.3f | %.3f..%.3f | %+.1f%% | %s | %s | %s | %s | %s | %s |" % (
+                key[0], key[1], key[2], side, len(complete),
+                statistics.median(float(p["without"]["ops_per_second"]) for p in complete),
+                statistics.median(float(p[side]["ops_per_second"]) for p in complete),
+                ratio, min(ratios), max(ratios), (1 / ratio - 1) * 100,
+                fmt(med("scan_ms"), "%.2f"), fmt(med("scan_cpu_ms"), "%.2f"), fmt(med("scan_alloc_bytes"), "%.0f"),
+                fmt(med("written_mib_per_scan"), "%.1f"),
+                fmt(med("assumed_share"), "%.2f"), fmt(med("thp_splits"), "%.0f")))
+
+
+def seconds(interval):
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    for unit in ("ms", "s", "m", "h"):
+        if interval.endswith(unit):
+            return float(interval[: -len(unit)]) * units[unit]
+    return 0.0
 
 
 if __name__ == "__main__":
