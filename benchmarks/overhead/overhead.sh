@@ -8,15 +8,18 @@
 #
 # Environment (defaults in brackets):
 #   PAIRS [5]             interleaved rounds per configuration (each round runs every side once)
-#   SECONDS_PER_RUN [20]  how long each workload runs
+#   SECONDS_PER_RUN [20]  how long each workload is measured, after its warm-up
+#   WARMUP [3]            seconds each run works before it is measured (the JVM's and the agent's start)
 #   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"]
 #   HEAPS ["512m 4g"]     -Xms = -Xmx
 #   INTERVALS ["100ms 1s 10s"]
 #   VARIANTS ["plain"]    agent configurations, each compared with the run without the agent:
 #                           plain     arming=plain (the default), with the agent's own recording (file=)
 #                           adaptive  arming=adaptive, with the agent's own recording
-#                           empty     regions= (loaded, tracking nothing), with the agent's own recording
+#                           empty     regions= : loaded, tracking nothing (no recording either)
 #                           idle      regions=all but no recording and no consumer: armed once, never scanned
+#                           jfr       no agent, but a recording with dirtypages.jfc's settings, as file= starts:
+#                                     the share of the plain and adaptive figures that is JFR's own
 #                         name@interval limits a variant to one interval (e.g. adaptive@1s).
 #   JVM_FLAGS ["-XX:+UseG1GC"]  flags for every run (e.g. "-XX:+UseG1GC -XX:+UseTransparentHugePages")
 #   EXTRA_AGENT_OPTIONS [""]    appended to every agent configuration
@@ -27,6 +30,7 @@ cd "$(dirname "$0")/../.."
 out="${1:-target/overhead/overhead.csv}"
 pairs="${PAIRS:-5}"
 seconds="${SECONDS_PER_RUN:-20}"
+warmup="${WARMUP:-3}"
 workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload}"
 heaps="${HEAPS:-512m 4g}"
 intervals="${INTERVALS:-100ms 1s 10s}"
@@ -56,8 +60,9 @@ options_for() { # variant interval
     case "$1" in
         plain) echo "$common,file=$recording" ;;
         adaptive) echo "$common,file=$recording,arming=adaptive" ;;
-        empty) echo "$common,file=$recording,regions=" ;;
+        empty) echo "$common,regions=" ;;
         idle) echo "$common" ;;
+        jfr) echo "-XX:StartFlightRecording=settings=$PWD/agent/src/main/resources/dirtypages.jfc,filename=$recording" ;;
         *) echo "unknown variant $1" >&2; exit 2 ;;
     esac
 }
@@ -66,20 +71,24 @@ thp_splits() {
     awk '/^thp_split_pmd /{print $2}' /proc/vmstat 2>/dev/null || echo 0
 }
 
-run() { # workload heap agent-options-or-empty -> "ops,scans,..."
+run() { # workload heap agent-options-or-JVM-flag-or-empty -> "ops,scans,..."
     local w="$1" heap="$2" agentopt="$3"
     local javaagent=()
-    [ -n "$agentopt" ] && javaagent=("-javaagent:$agent=$agentopt")
+    case "$agentopt" in
+        "") ;;
+        -XX*) javaagent=("$agentopt") ;;
+        *) javaagent=("-javaagent:$agent=$agentopt" -Dworkload.awaitAgent=true) ;;
+    esac
     rm -f "$recording"
     local splits_before ops
     splits_before=$(thp_splits)
     # shellcheck disable=SC2046,SC2086
-    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags "${javaagent[@]}" -cp "$samples" \
+    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags -Dworkload.warmup="$warmup" "${javaagent[@]}" -cp "$samples" \
         dev.dirtypages.samples."$w" $(args_for "$w") 2>/dev/null \
         | sed -n 's/^RESULT .* opsPerSecond=\([0-9.]*\)$/\1/p')
     local splits=$(( $(thp_splits) - splits_before ))
     local scans=",,,,,"
-    if [ -s "$recording" ]; then
+    if [ -s "$recording" ] && [ "${agentopt#-XX}" = "$agentopt" ]; then
         scans=$("$jfr_tool" print --json --events dirtypages.Scan "$recording" | python3 benchmarks/overhead/scanstats.py)
     fi
     echo "$ops,$scans,$splits"

@@ -22,7 +22,8 @@ public final class CompilerWorkload {
     private CompilerWorkload() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
+        Workloads.awaitAgent();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path sources = Path.of(args.length > 1 ? args[1] : "native-helper/src/main/java");
         String classPath = args.length > 2 ? args[2] : System.getProperty("java.class.path");
@@ -38,17 +39,15 @@ public final class CompilerWorkload {
         OutputStream quiet = OutputStream.nullOutputStream();
         List<String> command = new ArrayList<>(List.of("-proc:none", "-nowarn", "-d", out.toString(), "-cp", classPath));
         command.addAll(files);
-        long start = System.nanoTime();
-        long deadline = start + seconds * 1_000_000_000L;
-        long compilations = 0;
-        while (System.nanoTime() < deadline) {
+        Workloads.Meter meter = new Workloads.Meter(seconds);
+        while (meter.running()) {
             int rc = javac.run(null, quiet, quiet, command.toArray(new String[0]));
             if (rc != 0) {
                 throw new IllegalStateException("javac failed with " + rc + " on " + sources);
             }
-            compilations++;
+            meter.batch(1);
         }
-        Workloads.result("CompilerWorkload", compilations, start);
+        meter.result("CompilerWorkload");
         try (Stream<Path> walk = Files.walk(out)) {
             walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> {
                 try {

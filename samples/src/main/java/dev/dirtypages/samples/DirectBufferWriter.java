@@ -13,7 +13,8 @@ public final class DirectBufferWriter {
     private DirectBufferWriter() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        Workloads.awaitAgent();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int kib = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
@@ -22,10 +23,9 @@ public final class DirectBufferWriter {
             buffers[i] = ByteBuffer.allocateDirect(kib * 1024);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long start = System.nanoTime();
-        long deadline = start + seconds * 1_000_000_000L;
+        Workloads.Meter meter = new Workloads.Meter(seconds);
         long operations = 0;
-        while (System.nanoTime() < deadline) {
+        while (meter.running()) {
             for (int i = 0; i < 10_000; i++) {
                 ByteBuffer b = buffers[random.nextInt(count)];
                 b.putLong(random.nextInt(b.capacity() / 8) * 8, i);
@@ -34,7 +34,8 @@ public final class DirectBufferWriter {
                 buffers[random.nextInt(count)] = ByteBuffer.allocateDirect(kib * 1024);
             }
             operations += 10_000;
+            meter.batch(10_000);
         }
-        Workloads.result("DirectBufferWriter", operations, start);
+        meter.result("DirectBufferWriter");
     }
 }

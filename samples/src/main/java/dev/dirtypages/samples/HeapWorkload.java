@@ -15,7 +15,8 @@ public final class HeapWorkload {
     private HeapWorkload() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        Workloads.awaitAgent();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int liveMiB = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int entries = liveMiB * 1024 / 4;                    // 4 KiB values
@@ -23,12 +24,10 @@ public final class HeapWorkload {
         for (int i = 0; i < entries; i++) {
             live.put(i, new byte[4096]);
         }
-        long start = System.nanoTime();
-        long deadline = start + seconds * 1_000_000_000L;
-        long operations = 0;
+        Workloads.Meter meter = new Workloads.Meter(seconds);
         long sink = 0;
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        while (System.nanoTime() < deadline) {
+        while (meter.running()) {
             for (int i = 0; i < 1000; i++) {
                 byte[] garbage = new byte[random.nextInt(64, 2048)];   // short-lived: eden churn
                 garbage[0] = (byte) i;
@@ -42,10 +41,10 @@ public final class HeapWorkload {
                     }
                 }
             }
-            operations += 1000;
+            meter.batch(1000);
         }
-        System.out.printf("HeapWorkload: %d operations in %d s (%.0f ops/s), live set %d MiB, checksum %d%n",
-                operations, seconds, operations / (double) seconds, liveMiB, sink & 0xff);
-        Workloads.result("HeapWorkload", operations, start);
+        System.out.printf("HeapWorkload: %d operations in %.1f s (%.0f ops/s), live set %d MiB, checksum %d%n",
+                meter.operations(), meter.seconds(), meter.operations() / meter.seconds(), liveMiB, sink & 0xff);
+        meter.result("HeapWorkload");
     }
 }

@@ -14,7 +14,8 @@ public final class OldGenMutator {
     private OldGenMutator() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
+        Workloads.awaitAgent();
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int liveMiB = args.length > 1 ? Integer.parseInt(args[1]) : 256;
         int entries = liveMiB * 1024 / 2;                     // ~2 KiB per entry
@@ -23,16 +24,14 @@ public final class OldGenMutator {
             map.put(i, new long[240]);
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long start = System.nanoTime();
-        long deadline = start + seconds * 1_000_000_000L;
-        long operations = 0;
-        while (System.nanoTime() < deadline) {
+        Workloads.Meter meter = new Workloads.Meter(seconds);
+        while (meter.running()) {
             for (int i = 0; i < 10_000; i++) {
                 long[] value = map.get(random.nextInt(entries));
                 value[random.nextInt(value.length)] += i;
             }
-            operations += 10_000;
+            meter.batch(10_000);
         }
-        Workloads.result("OldGenMutator", operations, start);
+        meter.result("OldGenMutator");
     }
 }
