@@ -31,7 +31,8 @@ public enum Option {
     ASSUME_AFTER("assumeafter", "3", "Adaptive arming: how many scans in a row must find a stripe written in full "
             + "before it is assumed written (1 to 1000). Ignored with arming=plain."),
     ASSUME_FOR("assumefor", "10", "Adaptive arming: how many scans a stripe then stays assumed written before it is "
-            + "armed and measured again (1 to 1000). Ignored with arming=plain.");
+            + "armed and measured again (1 to 1000), doubling while it stays hot, up to 4 times. Ignored with "
+            + "arming=plain.");
 
     private final String key;
     private final String defaultValue;

@@ -4,6 +4,7 @@ import dev.dirtypages.agent.options.ArmingPolicy;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.pagemap.RegionVisitor;
+import dev.dirtypages.kernel.pagemap.ScanQuery;
 import dev.dirtypages.kernel.track.RepairListener;
 import dev.dirtypages.kernel.track.WriteTracker;
 import java.util.HashMap;
@@ -15,10 +16,13 @@ import java.util.Map;
  * stripe either measured (collected and re-armed, as in plain arming) or assumed written (left unarmed and
  * reported whole without a system call).
  *
- * <p>A measured stripe found written in full by {@code assumeAfter} scans in a row becomes assumed for the next
- * {@code assumeFor} scans. The scan after those collects it again: its pages were never re-armed, so every page
- * written since it was last armed reads as written and is reported (as assumed: the report covers more than one
- * interval), and the collection arms it, so the scan after that measures it again.
+ * <p>A measured stripe found written in full by {@code assumeAfter} scans in a row becomes assumed. The last of
+ * those scans only reads it (a {@code PAGEMAP_SCAN} without write-protecting): found full, the stripe is reported
+ * as measured and left unarmed, so that its pages do not fault once more for nothing; found otherwise, it is
+ * collected as usual. It then stays assumed for {@code assumeFor} scans, twice that after a further full cycle, up
+ * to {@link #MAX_STRETCH_FACTOR} times. The scan after a stretch collects it again: its pages were never re-armed,
+ * so every page written since it was last armed reads as written and is reported (as assumed: the report covers
+ * more than one interval), and the collection arms it, so the scan after that measures it again.
  *
  * <p>Why nothing is missed: a page is write-protected only by a collection that reports what it held. While a
  * stripe is assumed nothing arms it, and every scan reports all of it. The collection that ends the assumed
@@ -29,9 +33,12 @@ import java.util.Map;
  * heap.
  */
 final class AdaptiveArming {
+    /** The longest a stripe stays assumed, in multiples of {@code assumeFor}. */
+    static final int MAX_STRETCH_FACTOR = 4;
     private final ArmingPolicy policy;
     private final Map<TrackedRegion, Stripes> byRegion = new HashMap<>();
     private final StripeCounter counter = new StripeCounter();
+    private final StripeCounter reader = new StripeCounter();
     private long generation;
     private long assumedPages;
     private long assumedStripes;
@@ -95,16 +102,70 @@ final class AdaptiveArming {
                 assumedStripes += j - i;
             } else {
                 for (; j < s.count && s.assumedLeft[j] == 0; j++) {
-                    s.written[j] = 0;
+                    s.settled[j] = false;
                 }
-                counter.reset(s, measured, assumed);
-                reregistered += tracker.collect(s.start(i), s.end(j - 1), counter, repairs).reregistered();
-                assumedPages += counter.assumedPages;
-                for (int k = i; k < j; k++) {
-                    decide(s, k);
-                }
+                settleCandidates(tracker, s, i, j);
+                reregistered += collectRun(tracker, s, i, j, measured, assumed, repairs);
             }
             i = j;
+        }
+        return reregistered;
+    }
+
+    /**
+     * Reads, without re-arming, the stripes of {@code [i, j)} that one more full scan makes assumed, and settles
+     * those found written in full: they become assumed now and are left unarmed, instead of being re-armed by this
+     * scan only to be left alone from the next (which would cost each of their pages one more write fault).
+     */
+    private void settleCandidates(WriteTracker tracker, Stripes s, int i, int j) {
+        int k = i;
+        while (k < j) {
+            if (!candidate(s, k)) {
+                k++;
+                continue;
+            }
+            int m = k;
+            for (; m < j && candidate(s, m); m++) {
+                s.written[m] = 0;
+            }
+            reader.reset(s);
+            tracker.scanner().scan(s.start(k), s.end(m - 1), ScanQuery.WRITTEN, reader);
+            for (int c = k; c < m; c++) {
+                s.settled[c] = s.written[c] == s.pages(c);
+            }
+            k = m;
+        }
+    }
+
+    private boolean candidate(Stripes s, int k) {
+        return !s.rearming[k] && s.fullScans[k] == policy.assumeAfter() - 1;
+    }
+
+    /** Collects the stripes of {@code [i, j)} that were not settled, and reports the settled ones whole. */
+    private long collectRun(WriteTracker tracker, Stripes s, int i, int j, RegionVisitor measured,
+                            RegionVisitor assumed, RepairListener repairs) {
+        long reregistered = 0;
+        int k = i;
+        while (k < j) {
+            if (s.settled[k]) {
+                // Measured: the read found every page written since the last scan armed it.
+                measured.visit(s.start(k), s.end(k), 0);
+                assume(s, k);
+                s.settled[k] = false;
+                k++;
+                continue;
+            }
+            int m = k;
+            for (; m < j && !s.settled[m]; m++) {
+                s.written[m] = 0;
+            }
+            counter.reset(s, measured, assumed);
+            reregistered += tracker.collect(s.start(k), s.end(m - 1), counter, repairs).reregistered();
+            assumedPages += counter.assumedPages;
+            for (int c = k; c < m; c++) {
+                decide(s, c);
+            }
+            k = m;
         }
         return reregistered;
     }
@@ -120,13 +181,24 @@ final class AdaptiveArming {
         }
         if (s.written[k] < s.pages(k)) {
             s.fullScans[k] = 0;
+            s.stretches[k] = 0;
             return;
         }
         if (++s.fullScans[k] >= policy.assumeAfter()) {
-            s.fullScans[k] = 0;
-            s.assumedLeft[k] = policy.assumeFor();
-            s.rearming[k] = true; // takes effect when assumedLeft reaches 0 again
+            assume(s, k);
         }
+    }
+
+    /**
+     * Leaves stripe {@code k} unarmed and assumed written. A stripe assumed again right after its previous
+     * stretch stays so twice as long each time, up to {@link #MAX_STRETCH_FACTOR} times {@code assumeFor}: a
+     * stripe that stays hot is measured less and less often, one that cools is over-reported for a bounded time.
+     */
+    private void assume(Stripes s, int k) {
+        s.fullScans[k] = 0;
+        s.assumedLeft[k] = policy.assumeFor() * Math.min(MAX_STRETCH_FACTOR, 1 << Math.min(s.stretches[k], 30));
+        s.stretches[k]++;
+        s.rearming[k] = true; // takes effect when assumedLeft reaches 0 again
     }
 
     /** The stripes of one region. */
@@ -145,6 +217,10 @@ final class AdaptiveArming {
         final int[] assumedLeft;
         /** The stripe's next collection ends an assumed stretch. */
         final boolean[] rearming;
+        /** Assumed stretches in a row, with only full scans between them. */
+        final int[] stretches;
+        /** Found written in full by this scan's read: assumed without being re-armed. */
+        final boolean[] settled;
         long generation;
 
         Stripes(TrackedRegion region, long stripeBytes) {
@@ -162,6 +238,8 @@ final class AdaptiveArming {
             this.fullScans = new int[count];
             this.assumedLeft = new int[count];
             this.rearming = new boolean[count];
+            this.stretches = new int[count];
+            this.settled = new boolean[count];
         }
 
         /** Stripe {@code k}'s first byte inside the region. */
@@ -198,6 +276,11 @@ final class AdaptiveArming {
             this.measured = measured;
             this.assumed = assumed;
             this.assumedPages = 0;
+        }
+
+        /** Counts only: for a read that decides, whose pages a later collection or report covers. */
+        void reset(Stripes s) {
+            reset(s, RegionVisitor.IGNORE, RegionVisitor.IGNORE);
         }
 
         @Override

@@ -11,16 +11,18 @@ import dev.dirtypages.agent.testing.Recordings.Reported;
 import dev.dirtypages.agent.testing.Recordings.Scan;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * arming=adaptive in a child JVM against ground truth (pages of a quiet heap array the child writes in rounds),
- * with page-sized stripes assumed after one full scan: every written page goes through measured, assumed and
- * re-armed. Nothing may be missed; measured reports must be exact; every assumed report must follow a measured
- * one of the same page closely enough.
+ * with page-sized stripes assumed after one full scan: every written page goes through measured (and settled:
+ * left unarmed), assumed and re-armed. Nothing may be missed; measured reports must be exact; every assumed
+ * report must follow a measured one of the same page closely enough.
  */
 @EnabledIfUserfaultfd
 class AdaptiveArmingIT {
@@ -53,28 +55,36 @@ class AdaptiveArmingIT {
         truth.assertLastRoundFlushed(all);
         truth.assertNoneExtra(measured, truth.rounds.get(0)[0] - GroundTruth.SLACK_NANOS);
 
-        // An assumed page was measured written by one of the ASSUME_FOR + 1 scans before: that is the whole cost.
+        // An assumed page was measured written by one of the scans of its longest assumed stretch before: that is
+        // the whole cost.
+        int window = ASSUME_FOR * AdaptiveArming.MAX_STRETCH_FACTOR + 1;
         long assumedPages = 0;
         for (int i = 0; i < assumed.size(); i++) {
             for (int page : assumed.get(i).pages()) {
                 assumedPages++;
                 boolean explained = false;
-                for (int j = Math.max(0, i - ASSUME_FOR - 1); j < i && !explained; j++) {
+                for (int j = Math.max(0, i - window); j < i && !explained; j++) {
                     explained = measured.get(j).pages().contains(page);
                 }
                 assertTrue(explained, "scan " + assumed.get(i).id() + " assumed page " + page
-                        + " that no scan of the " + (ASSUME_FOR + 1) + " before measured");
+                        + " that no scan of the " + window + " before measured");
             }
         }
         // Each written page is assumed by the ASSUME_FOR scans after the one that measured it.
         assertTrue(assumedPages >= 12 * 300L * ASSUME_FOR / 2, "too few assumed pages: " + assumedPages);
 
-        // The scans count what their ranges say was assumed.
-        long assumedBytesInRanges = Recordings.events(jfr, "dirtypages.DirtyRange").stream()
-                .filter(e -> e.getBoolean("assumed")).mapToLong(e -> e.getLong("size")).sum();
-        long assumedBytesInScans = Recordings.events(jfr, "dirtypages.Scan").stream()
-                .mapToLong(e -> e.getLong("assumedBytes")).sum();
-        assertEquals(assumedBytesInScans, assumedBytesInRanges);
+        // The scans count what their ranges say was assumed. (The shutdown scan races JFR's own shutdown: its ranges
+        // can reach the recording while its Scan event, committed last, does not; such a scan is left out.)
+        Map<Long, Long> assumedBytesByScan = new HashMap<>();
+        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.DirtyRange")) {
+            if (e.getBoolean("assumed")) {
+                assumedBytesByScan.merge(e.getLong("scanId"), e.getLong("size"), Long::sum);
+            }
+        }
+        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.Scan")) {
+            assertEquals(assumedBytesByScan.getOrDefault(e.getLong("scanId"), 0L), e.getLong("assumedBytes"),
+                    "scan " + e.getLong("scanId"));
+        }
         // Each scan says what it cost its thread; scans that emitted ranges allocated at least their events.
         List<RecordedEvent> scanEvents = Recordings.events(jfr, "dirtypages.Scan");
         assertTrue(scanEvents.stream().anyMatch(e -> e.getLong("cpuTime") > 0), "no scan used CPU time");
