@@ -25,7 +25,7 @@ python3 - "$out/floor.txt" "$out/jmh.json" <<'PY'
 import json, re, sys
 floor = {}
 for line in open(sys.argv[1]):
-    m = re.search(r"(\d+) permille dirty.*median ([\d.]+) us", line)
+    m = re.search(r"(\d+) permille dirty.*?scan\+rearm median ([\d.]+) us", line)
     if m:
         floor[{"0": "clean", "10": "1pct", "1000": "full"}[m.group(1)]] = float(m.group(2)) / 1000
 agent = {}

@@ -193,6 +193,13 @@ public final class AgentRuntime {
         if (shuttingDown) {
             return;
         }
+        if (tracked.list().isEmpty() && blocks == null) {
+            // Nothing could be tracked (the heap under ZGC with regions=heap, say): no timer, no consumers.
+            this.regions = tracked;
+            tracker.close();
+            log.warn("nothing is tracked (" + String.join("; ", problems) + "); no scans run");
+            return;
+        }
         Sampler s = new Sampler(tracked, options, log);
         if (blocks != null) {
             s.blocks(blocks.source());

@@ -98,6 +98,25 @@ class DegradationIT {
         runs.assertNoScans();
     }
 
+    @Test
+    void aHeapThatCannotBeTrackedAloneRunsNoTimer() throws Exception {
+        // ZGC's heap is not supported; with regions=heap there is nothing else to track.
+        Path jfr = dir.resolve("zgc.jfr");
+        Result with = ChildJvm.in(dir).args("-XX:+UseZGC", "-Xmx256m")
+                .agent("regions=heap,interval=50ms,file=" + jfr)
+                .args("-cp", ChildJvm.testClasses().toString(), HostApp.class.getName()).run();
+
+        assertEquals(7, with.exitCode(), with::toString);
+        assertEquals(1, with.stderrLines("dirtypages: nothing is tracked (").size(), with::toString);
+        assertTrue(with.stderrLines("scanning every").isEmpty(), with::toString);
+        assertFalse(with.stderr().contains("Exception") || with.stderr().contains("\tat "), "a stack trace\n" + with);
+        Runs runs = new Runs(null, with, jfr);
+        runs.assertNoScans();
+        List<RecordedEvent> status = Recordings.events(jfr, "dirtypages.AgentStatus");
+        assertTrue(status.stream().anyMatch(e -> e.getString("state").equals("off")
+                && e.getString("problems").contains("ZGC")), status.toString());
+    }
+
     /** The same launcher without and with the agent. */
     private final class Runs {
         final Result without;
