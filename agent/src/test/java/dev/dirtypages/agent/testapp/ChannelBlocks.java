@@ -2,16 +2,15 @@ package dev.dirtypages.agent.testapp;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * A direct buffer for a channel client to find in {@code REGIONS}: allocated once the agent started, then,
- * when the file {@code <dir>/next} appears, freed and another of the same size allocated at the same address
- * (the allocator hands the chunk it just got back; tried up to 50 times). Ends when {@code <dir>/stop} appears.
+ * An {@code Unsafe} block for a channel client to find in {@code REGIONS}: allocated once the agent started, then,
+ * when the file {@code <dir>/next} appears, reallocated to the same size, which glibc's {@code realloc} does in
+ * place: the agent sees the old block freed and a new one allocated at the same address. (Freeing and allocating
+ * again does not give the address back reliably: what the JVM mallocs and frees meanwhile decides.) Ends when
+ * {@code <dir>/stop} appears.
  *
- * <p>Output: {@code STATE <state>}, {@code BLOCK 1 <address> <bytes>}, then {@code BLOCK 2 <address> <bytes>}
- * or {@code NOREUSE}. Needs {@code --add-opens java.base/java.nio=ALL-UNNAMED}.
+ * <p>Output: {@code STATE <state>}, {@code BLOCK 1 <address> <bytes>}, then {@code BLOCK 2 <address> <bytes>}.
  *
  * <p>Usage: {@code ChannelBlocks <dir> <bytes>}.
  */
@@ -23,27 +22,16 @@ public final class ChannelBlocks {
         Path dir = Path.of(args[0]);
         long bytes = Long.parseLong(args[1]);
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
-        OffHeap first = OffHeap.allocate("direct", bytes);
-        System.out.println("BLOCK 1 " + first.address + " " + bytes);
+        sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
+        long first = unsafe.allocateMemory(bytes);
+        System.out.println("BLOCK 1 " + first + " " + bytes);
         System.out.flush();
         awaitFile(dir.resolve("next"));
-        first.free();
-        OffHeap second = null;
-        List<OffHeap> misses = new ArrayList<>();
-        for (int attempt = 0; attempt < 50 && second == null; attempt++) {
-            OffHeap candidate = OffHeap.allocate("direct", bytes);
-            if (candidate.address == first.address) {
-                second = candidate;
-            } else {
-                misses.add(candidate);
-            }
-        }
-        for (OffHeap m : misses) {
-            m.free();
-        }
-        System.out.println(second == null ? "NOREUSE" : "BLOCK 2 " + second.address + " " + bytes);
+        long second = unsafe.reallocateMemory(first, bytes);
+        System.out.println("BLOCK 2 " + second + " " + bytes);
         System.out.flush();
         awaitFile(dir.resolve("stop"));
+        unsafe.freeMemory(second);
     }
 
     private static void awaitFile(Path file) throws InterruptedException {
