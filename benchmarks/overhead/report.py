@@ -12,12 +12,23 @@ def number(text):
     return float(text) if text not in ("", None) else None
 
 
-def main(path):
-    runs = defaultdict(lambda: defaultdict(dict))  # (workload, heap, interval) -> pair -> side -> row
+def load(path):
+    """The runs of one CSV file: (workload, heap, interval) -> pair -> side -> row; failed runs left out."""
+    runs = defaultdict(lambda: defaultdict(dict))
     for row in csv.DictReader(open(path)):
-        if not row["ops_per_second"]:
-            continue
-        runs[(row["workload"], row["heap"], row["interval"])][row["pair"]][row["side"]] = row
+        if row["ops_per_second"]:
+            runs[(row["workload"], row["heap"], row["interval"])][row["pair"]][row["side"]] = row
+    return runs
+
+
+def ratios(by_pair, side):
+    """The throughput ratios side / without of the pairs that have both."""
+    return [float(p[side]["ops_per_second"]) / float(p["without"]["ops_per_second"])
+            for p in by_pair.values() if side in p and "without" in p]
+
+
+def main(path):
+    runs = load(path)
     print("| workload | heap | interval | agent | pairs | without (ops/s) | with (ops/s) | ratio (median) | spread "
           "| overhead | scan ms | scan CPU ms | scan alloc B | MiB written/scan | assumed | THP splits |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -27,8 +38,8 @@ def main(path):
             complete = [p for p in runs[key].values() if side in p and "without" in p]
             if not complete:
                 continue
-            ratios = [float(p[side]["ops_per_second"]) / float(p["without"]["ops_per_second"]) for p in complete]
-            ratio = statistics.median(ratios)
+            per_pair = ratios(runs[key], side)
+            ratio = statistics.median(per_pair)
 
             def med(field):
                 values = [number(p[side][field]) for p in complete if number(p[side][field]) is not None]
@@ -41,7 +52,7 @@ def main(path):
                 key[0], key[1], key[2], side, len(complete),
                 statistics.median(float(p["without"]["ops_per_second"]) for p in complete),
                 statistics.median(float(p[side]["ops_per_second"]) for p in complete),
-                ratio, min(ratios), max(ratios), (1 / ratio - 1) * 100,
+                ratio, min(per_pair), max(per_pair), (1 / ratio - 1) * 100,
                 fmt(med("scan_ms"), "%.2f"), fmt(med("scan_cpu_ms"), "%.2f"), fmt(med("scan_alloc_bytes"), "%.0f"),
                 fmt(med("written_mib_per_scan"), "%.1f"),
                 fmt(med("assumed_share"), "%.2f"), fmt(med("thp_splits"), "%.0f")))

@@ -5,38 +5,33 @@ overhead.sh's CSV files; a configuration measured in several files takes the pai
 
     python3 benchmarks/overhead/summary.py target/perf/main.csv target/perf/adaptive.csv
 """
-import csv
 import statistics
 import sys
 from collections import defaultdict
+
+from report import load, ratios, seconds
 
 
 def main(paths):
     rows = defaultdict(dict)
     columns = []
     for path in paths:
-        pairs = defaultdict(lambda: defaultdict(dict))
-        for row in csv.DictReader(open(path)):
-            if row["ops_per_second"]:
-                pairs[(row["workload"], row["heap"], row["interval"])][row["pair"]][row["side"]] = float(row["ops_per_second"])
-        for (workload, heap, interval), by_pair in pairs.items():
+        for (workload, heap, interval), by_pair in load(path).items():
             sides = {s for p in by_pair.values() for s in p if s != "without"}
             for side in sides:
-                ratios = [p[side] / p["without"] for p in by_pair.values() if side in p and "without" in p]
-                if not ratios:
+                per_pair = ratios(by_pair, side)
+                if not per_pair:
                     continue
                 column = interval + " " + side
                 if column not in columns:
                     columns.append(column)
-                median = statistics.median(ratios)
+                median = statistics.median(per_pair)
                 rows[(workload, heap)][column] = "%+.1f%% (%+.0f..%+.0f)" % (
-                    (1 / median - 1) * 100, (1 / max(ratios) - 1) * 100, (1 / min(ratios) - 1) * 100)
+                    (1 / median - 1) * 100, (1 / max(per_pair) - 1) * 100, (1 / min(per_pair) - 1) * 100)
 
     def order(column):
         interval, side = column.split(" ")
-        scale = {"ms": 0.001, "s": 1}
-        unit = "ms" if interval.endswith("ms") else "s"
-        return float(interval[: -len(unit)]) * scale[unit], side
+        return seconds(interval), side
 
     columns.sort(key=order)
     print("| workload | heap | " + " | ".join(columns) + " |")

@@ -41,7 +41,6 @@ final class AdaptiveArming {
     private final StripeCounter reader = new StripeCounter();
     private long generation;
     private long assumedPages;
-    private long assumedStripes;
 
     AdaptiveArming(ArmingPolicy policy) {
         this.policy = policy;
@@ -51,7 +50,6 @@ final class AdaptiveArming {
     void beginScan() {
         generation++;
         assumedPages = 0;
-        assumedStripes = 0;
     }
 
     /** Ends a scan: forgets the regions it did not visit (no longer tracked). */
@@ -66,11 +64,6 @@ final class AdaptiveArming {
     /** Pages the scan reported as assumed written rather than measured. */
     long assumedPages() {
         return assumedPages;
-    }
-
-    /** Stripes the scan left unarmed or re-armed after leaving them so. */
-    long assumedStripes() {
-        return assumedStripes;
     }
 
     /**
@@ -99,7 +92,6 @@ final class AdaptiveArming {
                 long end = s.end(j - 1);
                 assumed.visit(start, end, 0);
                 assumedPages += Pages.count(start, end);
-                assumedStripes += j - i;
             } else {
                 for (; j < s.count && s.assumedLeft[j] == 0; j++) {
                     s.settled[j] = false;
@@ -176,7 +168,6 @@ final class AdaptiveArming {
             // Collected after an assumed stretch: the report spans several intervals, so it says nothing about this one.
             s.rearming[k] = false;
             s.fullScans[k] = 0;
-            assumedStripes++;
             return;
         }
         if (s.written[k] < s.pages(k)) {

@@ -138,8 +138,10 @@ public final class Sampler {
             }
             ScanEvent event = new ScanEvent();
             event.begin();
-            long cpuBefore = cost.cpuNanos();
-            long allocatedBefore = cost.allocatedBytes();
+            // Read only for a recording that takes the event: consumers alone do not pay for it.
+            boolean costed = event.isEnabled();
+            long cpuBefore = costed ? cost.cpuNanos() : -1;
+            long allocatedBefore = costed ? cost.allocatedBytes() : -1;
             long begin = System.nanoTime();
             long id = ++scans;
             boolean rangesEnabled = new DirtyRangeEvent().isEnabled();
