@@ -61,6 +61,8 @@ public final class AgentRuntime {
     private volatile boolean started;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
     private volatile boolean shuttingDown;
+    /** Held while JFR is set up, and by the shutdown hook: see {@link #startTracking}. */
+    private final Object jfrStart = new Object();
 
     private AgentRuntime(AgentOptions options, AgentLog log) {
         this.options = options;
@@ -128,7 +130,7 @@ public final class AgentRuntime {
             try {
                 runtime.run();
             } catch (Throwable t) {
-                if (runtime.shuttingDown) {
+                if (runtime.shuttingDown || jvmShuttingDown()) {
                     log.debug("start abandoned, the JVM is shutting down: " + t);
                 } else {
                     runtime.problems.add(t.toString());
@@ -155,8 +157,16 @@ public final class AgentRuntime {
 
     private void startTracking() {
         capabilities = CapabilityProbe.capabilities();
-        registerPeriodicEvents();
-        startRecordingIfAsked();
+        // JFR started once the JVM's exit is under way prints an error on stdout ("too early in the VM
+        // initialization sequence": the JVMTI phase has left LIVE). The shutdown hook takes the same lock, so JFR
+        // is either set up before the exit gets past the hooks or not at all.
+        synchronized (jfrStart) {
+            if (shuttingDown || jvmShuttingDown()) {
+                return;
+            }
+            registerPeriodicEvents();
+            startRecordingIfAsked();
+        }
         if (options.regions().isEmpty()) {
             log.info("regions= is empty: nothing to track");
             return;
@@ -386,7 +396,9 @@ public final class AgentRuntime {
      * its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whichever runs first.
      */
     private void shutdown() {
-        shuttingDown = true;
+        synchronized (jfrStart) {
+            shuttingDown = true;
+        }
         Sampler s = sampler;
         if (s == null) {
             return;
