@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * it and again afterwards.
  *
  * <p>Output: {@code STATE}, {@code BLOCK <address> <bytes> <firstPage> <pages>}, {@code ROUND 1 ...} (the
- * first block's writes), {@code FREED <t>}, {@code REUSED <address> <attempts>} or {@code NOREUSE},
+ * first block's writes), {@code FREED <t>}, {@code REUSED <address> <attempts>} or {@code NOREUSE <offset>}
+ * (where the first allocation after the free landed, from the freed block),
  * {@code EARLY <t0> <t1> <page>...} (the second block's writes before it is armed), {@code ROUND 2 ...}.
  *
  * <p>Usage: {@code OffHeapReuse <kind> <bytes> <pagesPerRound> <pauseMillis> <seed>}.
@@ -67,7 +68,8 @@ public final class OffHeapReuse {
         long e1 = KnownHeapWrites.epochNanos();
         System.out.println(line("ROUND 1", t0, t1, one));
         System.out.println("FREED " + freed);
-        System.out.println(second == null ? "NOREUSE" : "REUSED " + second.address + " " + attempts);
+        System.out.println(second == null ? "NOREUSE " + (misses.get(0).address - first.address)
+                : "REUSED " + second.address + " " + attempts);
         System.out.println(line("EARLY", e0, e1, early));
         System.out.flush();
         if (second == null) {
