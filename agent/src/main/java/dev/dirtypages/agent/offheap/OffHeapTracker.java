@@ -222,10 +222,10 @@ public final class OffHeapTracker implements BlockSource {
     }
 
     @Override
-    public long scan(long scanId, PieceVisitor visitor) {
+    public long scan(long scanId, boolean emitEvents, PieceVisitor visitor) {
         scanning = Thread.currentThread();
         try {
-            return scanUnderway(scanId, visitor);
+            return scanUnderway(scanId, emitEvents, visitor);
         } finally {
             scanning = null;
         }
@@ -237,7 +237,7 @@ public final class OffHeapTracker implements BlockSource {
      * block is then gone from the armed set, its pages already collected by the free) or after it (the block
      * was armed when the scan reported its pages). Frees wait for one span at most, never for a whole scan.
      */
-    private long scanUnderway(long scanId, PieceVisitor visitor) {
+    private long scanUnderway(long scanId, boolean emitEvents, PieceVisitor visitor) {
         List<Block> refused = new ArrayList<>();
         List<String> refusedWhy = new ArrayList<>();
         long[] reregistered = {0};
@@ -322,7 +322,9 @@ public final class OffHeapTracker implements BlockSource {
         for (Piece p : Attribution.cover(pieces)) {
             visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()));
         }
-        emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
+        if (emitEvents) {
+            emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
+        }
         for (int i = 0; i < refused.size(); i++) {
             Block b = refused.get(i);
             new RegionUntrackedEvent().commit(b.kind.eventName(), b.start, b.end,

@@ -329,13 +329,17 @@ public final class AgentRuntime {
         return e.toString();
     }
 
-    /** JFR's end-of-chunk hook: a scan now, so that the chunk holds the writes up to its very end. */
+    /**
+     * JFR's end-of-chunk hook: a scan now, so that the chunk holds the writes up to its very end. While the JVM
+     * shuts down, this is JFR stopping its recordings: the recordings' last scan, after which no scan emits.
+     */
     private void scanAtChunkEnd() {
         Sampler s = sampler;
         ChunkEndScanEvent event = new ChunkEndScanEvent();
         if (s != null) {
             try {
-                event.scanId = s.scanNow(Sampler.CHUNK_END).scanId();
+                event.scanId = (jvmShuttingDown() ? s.lastScanForRecordings(Sampler.CHUNK_END)
+                        : s.scanNow(Sampler.CHUNK_END)).scanId();
             } catch (RuntimeException e) {
                 log.error("chunk-end scan failed: " + e);
             }
@@ -392,8 +396,9 @@ public final class AgentRuntime {
     }
 
     /**
-     * Stops the timer and flushes the last interval. JFR's own shutdown runs beside this in no set order;
-     * its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whichever runs first.
+     * Stops the timer and flushes the last interval. JFR's own shutdown runs beside this in no set order; its
+     * end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whatever this scan has not, and
+     * after it this scan emits nothing (it still serves the in-process consumers).
      */
     private void shutdown() {
         synchronized (jfrStart) {

@@ -23,9 +23,10 @@ public interface BlockSource {
      * Reports what was written to the tracked blocks since the previous scan (re-arming it) and arms the
      * blocks allocated since; each page once, in address order.
      *
+     * @param emitEvents whether this scan emits its per-block JFR events (not once the recordings have ended)
      * @return stretches whose lost registration was repaired (their pages count as written)
      */
-    long scan(long scanId, PieceVisitor visitor);
+    long scan(long scanId, boolean emitEvents, PieceVisitor visitor);
 
     /** Bytes of the blocks armed now. */
     long trackedBytes();

@@ -38,6 +38,8 @@ public final class Sampler {
     private volatile BlockSource blocks;
     private long scans;
     private int holds;
+    /** Set by the scan at JFR's last chunk end: later scans still serve the listeners, but emit no events. */
+    private boolean recordingsEnded;
     private long previousScanNanos;
     private volatile boolean stopped;
     private Thread thread;
@@ -130,21 +132,35 @@ public final class Sampler {
         return !listeners.isEmpty() || new ScanEvent().isEnabled() || new DirtyRangeEvent().isEnabled();
     }
 
+    /**
+     * The scan at JFR's end-of-chunk hook while the JVM shuts down: the recordings' last. Scans after it (the
+     * shutdown hook's, a timer scan not yet stopped, a consumer's) emit no JFR events: the recording is being
+     * closed, and would keep some of a scan's events and drop others (its ranges, say, but not its Scan event).
+     */
+    public ScanSummary lastScanForRecordings(String trigger) {
+        synchronized (scanLock) {
+            ScanSummary summary = scanNow(trigger);
+            recordingsEnded = true;
+            return summary;
+        }
+    }
+
     /** Scans and re-arms every tracked region now, and emits the results. */
     public ScanSummary scanNow(String trigger) {
         synchronized (scanLock) {
             if (holds > 0 && !SHUTDOWN.equals(trigger)) {
                 return new ScanSummary(0, trigger, 0, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
             }
+            boolean emitting = !recordingsEnded;
             ScanEvent event = new ScanEvent();
             event.begin();
             // Read only for a recording that takes the event: consumers alone do not pay for it.
-            boolean costed = event.isEnabled();
+            boolean costed = emitting && event.isEnabled();
             long cpuBefore = costed ? cost.cpuNanos() : -1;
             long allocatedBefore = costed ? cost.allocatedBytes() : -1;
             long begin = System.nanoTime();
             long id = ++scans;
-            boolean rangesEnabled = new DirtyRangeEvent().isEnabled();
+            boolean rangesEnabled = emitting && new DirtyRangeEvent().isEnabled();
             emitter.beginScan(id, rangesEnabled);
             if (adaptive != null) {
                 adaptive.beginScan();
@@ -177,7 +193,7 @@ public final class Sampler {
             }
             BlockSource source = blocks;
             if (source != null) {
-                reregistered += scanBlocks(id, source);
+                reregistered += scanBlocks(id, source, emitting);
             }
             long end = System.nanoTime();
             long interval = begin - previousScanNanos;
@@ -186,7 +202,7 @@ public final class Sampler {
             long tracked = regions.trackedBytes() + (source == null ? 0 : source.trackedBytes());
             ScanSummary summary = new ScanSummary(id, trigger, interval, end - begin, emitter.pages(), assumedPages,
                     tracked, emitter.ranges(), emitter.omitted(), reregistered);
-            if (event.shouldCommit()) {
+            if (emitting && event.shouldCommit()) {
                 event.scanId = id;
                 event.trigger = trigger;
                 event.interval = interval;
@@ -211,11 +227,11 @@ public final class Sampler {
     }
 
     /** The blocks' written pieces, through the same emitter (one DirtyRange per run of one region name). */
-    private long scanBlocks(long id, BlockSource source) {
+    private long scanBlocks(long id, BlockSource source, boolean emitting) {
         String[] current = {null};
         long reregistered = 0;
         try {
-            reregistered = source.scan(id, (start, end, kinds, region) -> {
+            reregistered = source.scan(id, emitting, (start, end, kinds, region) -> {
                 if (!region.equals(current[0])) {
                     emitter.flush();
                     emitter.beginRegion(region);

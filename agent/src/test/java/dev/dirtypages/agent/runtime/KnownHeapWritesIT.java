@@ -61,6 +61,7 @@ class KnownHeapWritesIT {
         assertEquals(12, truth.rounds.size(), run.toString());
 
         List<Scan> scans = Recordings.scans(jfr, firstPage, firstPage + pages * 4096L);
+        Recordings.assertEveryRangeHasItsScan(jfr);
         assertTrue(scans.size() >= 12 * 3, "expected a scan every " + INTERVAL_MS + " ms, got " + scans.size());
 
         truth.assertNoneMissed(scans);

@@ -68,6 +68,27 @@ public final class Recordings {
         return out;
     }
 
+    /**
+     * Every scan that reported ranges also recorded its Scan event: what the agent's own recording (ended by the
+     * JVM's exit) must hold. (A recording stopped by hand while a scan runs may keep part of that scan only.)
+     */
+    public static void assertEveryRangeHasItsScan(Path jfr) throws IOException {
+        Set<Long> scans = new TreeSet<>();
+        Set<Long> ranged = new TreeSet<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            String name = e.getEventType().getName();
+            if (name.equals("dirtypages.Scan")) {
+                scans.add(e.getLong("scanId"));
+            } else if (name.equals("dirtypages.DirtyRange")) {
+                ranged.add(e.getLong("scanId"));
+            }
+        }
+        ranged.removeAll(scans);
+        if (!ranged.isEmpty()) {
+            throw new AssertionError("ranges of scans " + ranged + " recorded without their Scan event");
+        }
+    }
+
     /** Every event of the recording with {@code name}. */
     public static List<RecordedEvent> events(Path jfr, String name) throws IOException {
         List<RecordedEvent> out = new ArrayList<>();

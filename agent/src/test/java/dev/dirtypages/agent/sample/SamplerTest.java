@@ -1,0 +1,80 @@
+package dev.dirtypages.agent.sample;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dirtypages.agent.consumer.ConsumerFixture;
+import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import dev.dirtypages.kernel.TestMemory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+import java.util.Map;
+import java.util.TreeMap;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sampler's scans on the real kernel: what they report to listeners and what they emit to JFR. */
+@EnabledIfUserfaultfd
+class SamplerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void scansAfterTheRecordingsLastGoOnForListenersButEmitNoEvents() throws Exception {
+        try (ConsumerFixture fixture = new ConsumerFixture(64); Recording recording = new Recording()) {
+            Sampler sampler = fixture.sampler();
+            Map<Long, BitSet> heard = new TreeMap<>();
+            sampler.addListener((scanId, region, start, end) -> heard.computeIfAbsent(scanId, id -> new BitSet())
+                    .set(page(fixture, start), page(fixture, end)));
+            recording.enable("dirtypages.Scan");
+            recording.enable("dirtypages.DirtyRange");
+            recording.start();
+
+            write(fixture, 3);
+            long first = sampler.scanNow(Sampler.TIMER).scanId();
+            write(fixture, 5);
+            long last = sampler.lastScanForRecordings(Sampler.CHUNK_END).scanId();
+            write(fixture, 7);
+            long after = sampler.scanNow(Sampler.SHUTDOWN).scanId();
+            recording.stop();
+            Path jfr = dir.resolve("sampler.jfr");
+            recording.dump(jfr);
+
+            assertEquals(Map.of(last, pages(5), after, pages(7)), Map.of(last, heard.get(last), after, heard.get(after)),
+                    "every scan serves the listeners");
+            Map<Long, BitSet> emitted = new TreeMap<>();
+            Map<Long, Long> scanEvents = new TreeMap<>();
+            for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+                long id = e.getLong("scanId");
+                if (e.getEventType().getName().equals("dirtypages.Scan")) {
+                    scanEvents.put(id, e.getLong("writtenPages"));
+                } else {
+                    long start = e.getLong("startAddress");
+                    emitted.computeIfAbsent(id, x -> new BitSet())
+                            .set(page(fixture, start), page(fixture, start + e.getLong("size")));
+                }
+            }
+            assertEquals(Map.of(first, 1L, last, 1L), scanEvents, "Scan events: none after the recordings' last scan");
+            assertEquals(Map.of(first, pages(3), last, pages(5)), emitted,
+                    "DirtyRange events: none after the recordings' last scan");
+            Files.delete(jfr);
+        }
+    }
+
+    private static void write(ConsumerFixture fixture, int page) {
+        TestMemory.writePages(fixture.memory(), pages(page), (byte) page);
+    }
+
+    private static BitSet pages(int page) {
+        BitSet set = new BitSet();
+        set.set(page);
+        return set;
+    }
+
+    private static int page(ConsumerFixture fixture, long address) {
+        return (int) ((address - fixture.memory().address()) / 4096);
+    }
+}
