@@ -38,7 +38,7 @@ public final class Sampler {
     private volatile BlockSource blocks;
     private long scans;
     private int holds;
-    /** Set by the scan at JFR's last chunk end: later scans still serve the listeners, but emit no events. */
+    /** Set by the scan at JFR's last chunk end: later scans serve the listeners only, and emit no events. */
     private boolean recordingsEnded;
     private long previousScanNanos;
     private volatile boolean stopped;
@@ -136,6 +136,7 @@ public final class Sampler {
      * The scan at JFR's end-of-chunk hook while the JVM shuts down: the recordings' last. Scans after it (the
      * shutdown hook's, a timer scan not yet stopped, a consumer's) emit no JFR events: the recording is being
      * closed, and would keep some of a scan's events and drop others (its ranges, say, but not its Scan event).
+     * With no listener to serve, they are skipped.
      */
     public ScanSummary lastScanForRecordings(String trigger) {
         synchronized (scanLock) {
@@ -148,7 +149,8 @@ public final class Sampler {
     /** Scans and re-arms every tracked region now, and emits the results. */
     public ScanSummary scanNow(String trigger) {
         synchronized (scanLock) {
-            if (holds > 0 && !SHUTDOWN.equals(trigger)) {
+            if (holds > 0 && !SHUTDOWN.equals(trigger) || recordingsEnded && listeners.isEmpty()) {
+                // Held, or nobody would read it (the recordings have ended and no consumer listens): skipped.
                 return new ScanSummary(0, trigger, 0, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
             }
             boolean emitting = !recordingsEnded;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.dirtypages.agent.consumer.ConsumerFixture;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.TestMemory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Map;
@@ -60,7 +59,23 @@ class SamplerTest {
             assertEquals(Map.of(first, 1L, last, 1L), scanEvents, "Scan events: none after the recordings' last scan");
             assertEquals(Map.of(first, pages(3), last, pages(5)), emitted,
                     "DirtyRange events: none after the recordings' last scan");
-            Files.delete(jfr);
+        }
+    }
+
+    @Test
+    void scansAfterTheRecordingsLastAreSkippedWhileNoListenerReadsThemAndLoseNothing() {
+        try (ConsumerFixture fixture = new ConsumerFixture(64)) {
+            Sampler sampler = fixture.sampler();
+            write(fixture, 3);
+            assertEquals(1, sampler.lastScanForRecordings(Sampler.CHUNK_END).scanId());
+            write(fixture, 5);
+            assertEquals(0, sampler.scanNow(Sampler.SHUTDOWN).scanId(), "skipped: nobody reads it");
+
+            BitSet heard = new BitSet();
+            sampler.addListener((scanId, region, start, end) -> heard.set(page(fixture, start), page(fixture, end)));
+            ScanSummary next = sampler.scanNow(Sampler.TIMER);
+            assertEquals(2, next.scanId());
+            assertEquals(pages(5), heard, "the page written before the skipped scan is reported by the next");
         }
     }
 
