@@ -1,7 +1,7 @@
 package dev.dirtypages.agent.channel;
 
 import dev.dirtypages.agent.consumer.Consumers;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

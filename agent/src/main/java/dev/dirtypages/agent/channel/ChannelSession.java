@@ -3,7 +3,7 @@ package dev.dirtypages.agent.channel;
 import dev.dirtypages.agent.consumer.Checkpoint;
 import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.consumer.Freeze;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.kernel.Pages;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;

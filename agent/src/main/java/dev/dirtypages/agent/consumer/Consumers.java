@@ -1,7 +1,7 @@
 package dev.dirtypages.agent.consumer;
 
 import dev.dirtypages.agent.offheap.ArmedSpan;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.agent.sample.ScanListener;
 import dev.dirtypages.agent.sample.ScanSummary;

@@ -7,7 +7,7 @@ import dev.dirtypages.agent.offheap.Attribution.BlockCount;
 import dev.dirtypages.agent.offheap.Attribution.BlockPages;
 import dev.dirtypages.agent.offheap.Attribution.Piece;
 import dev.dirtypages.agent.options.RegionKind;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;

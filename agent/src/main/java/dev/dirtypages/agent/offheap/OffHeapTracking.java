@@ -6,7 +6,7 @@ import dev.dirtypages.agent.events.RegionUntrackedEvent;
 import dev.dirtypages.agent.offheap.bridge.OffHeapHooks;
 import dev.dirtypages.agent.options.AgentOptions;
 import dev.dirtypages.agent.options.RegionKind;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.pagemap.PagemapScanner;
 import dev.dirtypages.kernel.track.WriteTracker;

@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.options;
 
+import dev.dirtypages.agent.log.LogLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.options;
 
+import dev.dirtypages.agent.log.LogLevel;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;

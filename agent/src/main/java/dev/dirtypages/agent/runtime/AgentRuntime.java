@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.runtime;
 
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.channel.ChannelServer;
 import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.discover.HeapDiscovery;
@@ -9,7 +10,7 @@ import dev.dirtypages.agent.events.AgentStatusEvent;
 import dev.dirtypages.agent.events.ChunkEndScanEvent;
 import dev.dirtypages.agent.offheap.OffHeapTracking;
 import dev.dirtypages.agent.options.AgentOptions;
-import dev.dirtypages.agent.options.LogLevel;
+import dev.dirtypages.agent.log.LogLevel;
 import dev.dirtypages.agent.options.Option;
 import dev.dirtypages.agent.options.OptionsParser;
 import dev.dirtypages.agent.options.ParsedOptions;

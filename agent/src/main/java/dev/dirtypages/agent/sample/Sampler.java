@@ -3,7 +3,7 @@ package dev.dirtypages.agent.sample;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
 import dev.dirtypages.agent.events.ScanEvent;
 import dev.dirtypages.agent.options.AgentOptions;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.KernelException;

@@ -2,7 +2,7 @@ package dev.dirtypages.agent.track;
 
 import dev.dirtypages.agent.events.RegionTrackedEvent;
 import dev.dirtypages.agent.events.RegionUntrackedEvent;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.track.WriteTracker;
 import java.util.List;

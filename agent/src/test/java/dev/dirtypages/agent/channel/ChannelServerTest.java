@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.agent.consumer.ConsumerFixture;
 import dev.dirtypages.agent.consumer.Consumers;
-import dev.dirtypages.agent.options.LogLevel;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.LogLevel;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.TestMemory;

@@ -3,9 +3,9 @@ package dev.dirtypages.agent.consumer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.agent.options.AgentOptions;
-import dev.dirtypages.agent.options.LogLevel;
+import dev.dirtypages.agent.log.LogLevel;
 import dev.dirtypages.agent.options.RegionKind;
-import dev.dirtypages.agent.runtime.AgentLog;
+import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;

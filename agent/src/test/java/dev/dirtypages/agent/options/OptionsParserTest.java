@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.options;
 
+import dev.dirtypages.agent.log.LogLevel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

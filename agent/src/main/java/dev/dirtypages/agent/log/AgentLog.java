@@ -1,6 +1,5 @@
-package dev.dirtypages.agent.runtime;
+package dev.dirtypages.agent.log;
 
-import dev.dirtypages.agent.options.LogLevel;
 import java.io.PrintStream;
 
 /** The agent's lines on stderr, each prefixed {@code dirtypages:} and filtered by the {@code log=} level. */

@@ -1,4 +1,4 @@
-package dev.dirtypages.agent.options;
+package dev.dirtypages.agent.log;
 
 /** How much the agent says on stderr. Each level includes the ones above it. */
 public enum LogLevel {
