@@ -6,23 +6,26 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * {@code java -jar dirtypages-agent.jar ...}: attach the agent to a running JVM, or summarize a recording.
- * Both run inside the isolated world (byte-buddy-agent attaches; {@code RecordingSummary} reads).
+ * {@code java -jar dirtypages-agent.jar ...}: attach the agent to a running JVM, summarize a recording or write its
+ * HTML report. All run inside the isolated world (byte-buddy-agent attaches; the report package reads).
  */
 public final class Cli {
     static final String SUMMARY_CLASS = "dev.dirtypages.agent.report.RecordingSummary";
+    static final String REPORT_CLASS = "dev.dirtypages.agent.report.ReportCommand";
     static final String PROBE_CLASS = "dev.dirtypages.kernel.probe.CapabilityProbe";
     static final String ATTACH_CLASS = "net.bytebuddy.agent.ByteBuddyAgent";
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -jar dirtypages-agent.jar <pid> [options]      load the agent into the running JVM <pid>",
             "       java -jar dirtypages-agent.jar summary <file.jfr>   summarize a recording",
+            "       java -jar dirtypages-agent.jar report <file.jfr> [-o <file.html>]",
+            "                                                           write a recording's HTML report",
             "       java -jar dirtypages-agent.jar probe                what this kernel and process can do",
             "       java -javaagent:dirtypages-agent.jar[=options] ...  load the agent at startup",
             "options: key=value pairs joined by commas, e.g. interval=1s,file=/tmp/app.jfr (see docs/options.md)");
 
     /** What the command line asks for. */
-    enum Kind { HELP, ATTACH, SUMMARY, PROBE, USAGE_ERROR }
+    enum Kind { HELP, ATTACH, SUMMARY, REPORT, PROBE, USAGE_ERROR }
 
     /** A parsed command line. */
     record Command(Kind kind, String pid, String options, String[] rest) {
@@ -43,6 +46,8 @@ public final class Cli {
                 return new Command(args.length == 1 ? Kind.HELP : Kind.USAGE_ERROR, null, null, null);
             case "summary":
                 return new Command(Kind.SUMMARY, null, null, Arrays.copyOfRange(args, 1, args.length));
+            case "report":
+                return new Command(Kind.REPORT, null, null, Arrays.copyOfRange(args, 1, args.length));
             case "probe":
                 return new Command(args.length == 1 ? Kind.PROBE : Kind.USAGE_ERROR, null, null, new String[0]);
             default:
@@ -77,6 +82,8 @@ public final class Cli {
                 return attach(command, out, err);
             case SUMMARY:
                 return summary(command, err);
+            case REPORT:
+                return report(command, out, err);
             case PROBE:
                 return probe(command, err);
             default:
@@ -108,6 +115,16 @@ public final class Cli {
             return 0;
         } catch (Throwable t) {
             err.println("dirtypages: summary failed: " + AgentBootstrap.describe(t));
+            return 1;
+        }
+    }
+
+    private static int report(Command command, PrintStream out, PrintStream err) {
+        try {
+            return (Integer) AgentBootstrap.world(null).invokeStatic(REPORT_CLASS, "run",
+                    new Class<?>[] {String[].class, PrintStream.class, PrintStream.class}, command.rest(), out, err);
+        } catch (Throwable t) {
+            err.println("dirtypages: report failed: " + AgentBootstrap.describe(t));
             return 1;
         }
     }

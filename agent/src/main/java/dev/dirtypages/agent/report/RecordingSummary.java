@@ -28,7 +28,7 @@ public final class RecordingSummary {
     private final List<RecordedEvent> scans = new ArrayList<>();
     private final Map<String, long[]> bytesByRegion = new TreeMap<>();
     /** Per region: how many scans reported each page. */
-    private final Map<String, Map<Long, Integer>> scansByPage = new TreeMap<>();
+    private final Map<String, PageCounts> scansByPage = new TreeMap<>();
     private final List<String> tracked = new ArrayList<>();
     private final List<String> untracked = new ArrayList<>();
     private final Map<String, Integer> statuses = new LinkedHashMap<>();
@@ -43,6 +43,11 @@ public final class RecordingSummary {
     private Instant last;
 
     private RecordingSummary() {
+    }
+
+    /** An empty summary, to be fed a recording's events one by one (see {@link #accept}, then {@link #finish}). */
+    public static RecordingSummary empty() {
+        return new RecordingSummary();
     }
 
     public static void main(String[] args) throws IOException {
@@ -66,11 +71,17 @@ public final class RecordingSummary {
                 summary.accept(recording.readEvent());
             }
         }
-        summary.scans.sort((a, b) -> Long.compare(a.getLong("scanId"), b.getLong("scanId")));
+        summary.finish();
         return summary;
     }
 
-    private void accept(RecordedEvent e) {
+    /** Call once after the last {@link #accept}. */
+    public void finish() {
+        scans.sort((a, b) -> Long.compare(a.getLong("scanId"), b.getLong("scanId")));
+    }
+
+    /** Takes one event of the recording (any event: those the summary does not use are ignored). */
+    public void accept(RecordedEvent e) {
         String name = e.getEventType().getName();
         Instant t = e.getStartTime();
         if (name.startsWith("dirtypages.")) {
@@ -88,10 +99,7 @@ public final class RecordingSummary {
                 long[] totals = bytesByRegion.computeIfAbsent(e.getString("region"), k -> new long[2]);
                 totals[0] += end - start;
                 totals[1]++;
-                Map<Long, Integer> pages = scansByPage.computeIfAbsent(e.getString("region"), k -> new HashMap<>());
-                for (long page = start; page < end; page += PAGE) {
-                    pages.merge(page, 1, Integer::sum);
-                }
+                scansByPage.computeIfAbsent(e.getString("region"), k -> new PageCounts()).add(start, end);
                 break;
             }
             case "dirtypages.RegionTracked":
@@ -259,7 +267,7 @@ public final class RecordingSummary {
 
     /** The distinct pages any DirtyRange event named, over all regions. */
     public long distinctPages() {
-        return scansByPage.values().stream().mapToLong(Map::size).sum();
+        return scansByPage.values().stream().mapToLong(PageCounts::distinct).sum();
     }
 
     public void print(Path file, PrintStream out) {
@@ -306,12 +314,12 @@ public final class RecordingSummary {
         out.printf("  ranges          %d DirtyRange events%s%n", dirtyRanges,
                 omitted > 0 ? ", " + omitted + " left out by maxranges" : "");
         for (Map.Entry<String, long[]> r : bytesByRegion.entrySet()) {
-            Map<Long, Integer> pages = scansByPage.getOrDefault(r.getKey(), Map.of());
-            long everyScan = pages.values().stream().filter(n -> n == scans.size()).count();
-            long mostScans = scansWithMostOf(pages, scans.size());
+            PageCounts pages = scansByPage.getOrDefault(r.getKey(), new PageCounts());
+            long everyScan = pages.countAtLeast(scans.size());
+            long mostScans = pages.countAtLeast(scans.size() / 2 + 1);
             out.printf("  region          %s: %s written in %d ranges; %d distinct pages (%s), %d written in every "
                             + "scan, %d in more than half%n", r.getKey(), bytes(r.getValue()[0]), r.getValue()[1],
-                    pages.size(), bytes(pages.size() * PAGE), everyScan, mostScans);
+                    pages.distinct(), bytes(pages.distinct() * PAGE), everyScan, mostScans);
         }
         if (gcs > 0) {
             out.printf("  collections     %d garbage collections in the recording%n", gcs);
@@ -323,10 +331,6 @@ public final class RecordingSummary {
                     s.getString("trigger"), millis(s.getLong("interval")), bytes(s.getLong("writtenBytes")),
                     s.getLong("rangesFound"), millis(s.getDuration().toNanos()));
         }
-    }
-
-    private static long scansWithMostOf(Map<Long, Integer> pages, int scanCount) {
-        return pages.values().stream().filter(n -> n * 2 > scanCount).count();
     }
 
     private static long median(List<Long> values) {
