@@ -332,7 +332,9 @@ public final class ModelReader {
             for (int i = 0; i < scans.size(); i++) {
                 scanIndex.put(scans.get(i).id(), i);
             }
-            origin = scans.isEmpty() ? survey.firstEventNanos : scans.get(0).beginNanos();
+            long first = scans.isEmpty() ? survey.firstEventNanos : scans.get(0).beginNanos();
+            // a whole millisecond, so that the page's relative times add to it exactly
+            origin = Math.floorDiv(first, 1_000_000L) * 1_000_000L;
             time = timeAxis();
             kinds.add("");
             kinds.addAll(survey.heapKinds);

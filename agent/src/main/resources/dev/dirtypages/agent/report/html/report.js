@@ -71,20 +71,23 @@
   }
 
   // ---- layout: where each row and column lands on the canvas ----
+  // The heap's rows share its height; an off-heap lane gets at least MIN_LANE pixels, however few its rows.
+  const MIN_LANE = 12;
   const rowTop = new Float64Array(ROWS + 1);
-  let rowHeight = 1;
+  const rowHeight = new Float64Array(ROWS);
   let plotHeight = 0;
   function layoutRows() {
-    rowHeight = Math.max(1, Math.min(14, Math.floor(720 / Math.max(1, ROWS))));
+    const heapRows = heat.lanes.filter((l) => l.heap).reduce((n, l) => n + l.rows, 0);
+    const heapRowHeight = Math.max(1, Math.min(14, Math.floor(720 / Math.max(1, heapRows))));
     let y = GC_STRIP;
-    let lane = -1;
-    for (let r = 0; r < ROWS; r++) {
-      if (heat.rows.lane[r] !== lane) {
-        if (lane >= 0) y += LANE_GAP;
-        lane = heat.rows.lane[r];
+    for (const lane of heat.lanes) {
+      const h = lane.heap ? heapRowHeight : Math.max(heapRowHeight, Math.ceil(MIN_LANE / lane.rows));
+      for (let r = lane.firstRow; r < lane.firstRow + lane.rows; r++) {
+        rowTop[r] = y;
+        rowHeight[r] = h;
+        y += h;
       }
-      rowTop[r] = y;
-      y += rowHeight;
+      y += LANE_GAP;
     }
     rowTop[ROWS] = y;
     plotHeight = y;
@@ -127,7 +130,7 @@
     ctx.fillStyle = "rgb(" + EMPTY.join(",") + ")";
     for (const lane of heat.lanes) {
       const top = rowTop[lane.firstRow];
-      const bottom = rowTop[lane.firstRow + lane.rows - 1] + rowHeight;
+      const bottom = rowTop[lane.firstRow + lane.rows - 1] + rowHeight[lane.firstRow + lane.rows - 1];
       ctx.fillRect(LABEL_WIDTH, top, plotWidth, bottom - top);
     }
     // cells, column by column: each column spans its scans' intervals
@@ -139,7 +142,7 @@
         const colour = cellColour(c, r);
         if (colour === null) continue;
         ctx.fillStyle = "rgb(" + colour[0] + "," + colour[1] + "," + colour[2] + ")";
-        ctx.fillRect(x0, rowTop[r], x1 - x0, rowHeight);
+        ctx.fillRect(x0, rowTop[r], x1 - x0, rowHeight[r]);
       }
     }
     drawLabels();
@@ -154,7 +157,7 @@
     ctx.fillStyle = "#1d2329";
     for (const lane of heat.lanes) {
       const top = rowTop[lane.firstRow];
-      const bottom = rowTop[lane.firstRow + lane.rows - 1] + rowHeight;
+      const bottom = rowTop[lane.firstRow + lane.rows - 1] + rowHeight[lane.firstRow + lane.rows - 1];
       let name = lane.name;
       while (ctx.measureText(name).width > LABEL_WIDTH - 14 && name.length > 4) name = name.slice(0, -2);
       ctx.fillText(name === lane.name ? name : name + "…", 4, lane.heap ? top + 8 : (top + bottom) / 2);
@@ -228,7 +231,7 @@
     let lo = 0, hi = ROWS - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (rowTop[mid] + rowHeight <= y) lo = mid + 1; else if (rowTop[mid] > y) hi = mid - 1; else return mid;
+      if (rowTop[mid] + rowHeight[mid] <= y) lo = mid + 1; else if (rowTop[mid] > y) hi = mid - 1; else return mid;
     }
     return -1;
   }
@@ -428,7 +431,7 @@
       const rect = canvas.getBoundingClientRect();
       const x0 = Math.max(LABEL_WIDTH, xOf(time.start[c])), x1 = Math.min(LABEL_WIDTH + plotWidth, xOf(time.end[c]));
       if (x1 < x0) return null;
-      return { x: rect.left + (x0 + x1) / 2, y: rect.top + rowTop[r] + rowHeight / 2 };
+      return { x: rect.left + (x0 + x1) / 2, y: rect.top + rowTop[r] + rowHeight[r] / 2 };
     },
     /** The colour drawn at a cell's centre, as [r, g, b]. */
     pixel(c, r) {

@@ -1,0 +1,265 @@
+package dev.dirtypages.agent.report.html;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.dirtypages.agent.report.ReportCommand;
+import dev.dirtypages.agent.testapp.KnownOffHeapWrites;
+import dev.dirtypages.agent.testing.ChildJvm;
+import dev.dirtypages.agent.testing.Chromium;
+import dev.dirtypages.agent.testing.GroundTruth;
+import dev.dirtypages.agent.testing.Json;
+import dev.dirtypages.kernel.EnabledIfUserfaultfd;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report of a recording made by a child JVM that wrote known pages of a direct buffer at known times, opened
+ * in headless Chromium: it loads without errors, the buffer's lane has a coloured cell exactly where the child
+ * wrote and an uncoloured one where it did not, with the figures of the ground truth, and hovering a cell shows
+ * them.
+ */
+@EnabledIfUserfaultfd
+class ReportInBrowserIT {
+    private static final long INTERVAL_MS = 100;
+    /** Distinctive, a little over 2 MiB: its whole pages are the buffer's alone. */
+    private static final long BYTES = (2 << 20) + 4321;
+    private static final int ROUNDS = 8;
+    private static final int PAGES_PER_ROUND = 48;
+    private static final long PAUSE_MS = 400;
+    private static final long PAGE = 4096;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theHeatmapShowsTheKnownWritesOfAChildJvmAndNothingElse() throws Exception {
+        assumeTrue(Chromium.installed() || Boolean.getBoolean("dirtypages.requireKernelFeatures"),
+                "the distribution's Chromium is not installed (.ci/run installs it)");
+        Path jfr = dir.resolve("known.jfr");
+        ChildJvm.Result run = ChildJvm.in(dir).args("-Xmx256m", "--add-opens", "java.base/java.nio=ALL-UNNAMED")
+                .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr)
+                .args("-cp", ChildJvm.testClasses().toString(), KnownOffHeapWrites.class.getName(), "direct",
+                        Long.toString(BYTES), Integer.toString(ROUNDS), Integer.toString(PAGES_PER_ROUND),
+                        Long.toString(PAUSE_MS), "29")
+                .run();
+        assertEquals(0, run.exitCode(), run.toString());
+        String[] block = run.stdout().lines().filter(l -> l.startsWith("BLOCK ")).findFirst().orElseThrow().split(" ");
+        long firstPage = Long.parseLong(block[3]);
+        GroundTruth truth = GroundTruth.parse(run.stdout());
+        assertEquals(ROUNDS, truth.rounds.size(), run.toString());
+
+        Path html = dir.resolve("known.html");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = ReportCommand.run(new String[] {jfr.toString(), "-o", html.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
+
+        try (Chromium chromium = Chromium.start(1400, 1000)) {
+            chromium.open(html);
+            assertEquals(Boolean.TRUE, chromium.evaluate("window.dirtypagesReport.ready"));
+            PageModel page = PageModel.read(chromium);
+            assertEquals(1, page.scansPerColumn, "one scan a column for a short recording");
+
+            // the buffer's lane, found by its address
+            int lane = -1;
+            for (int r = 0; r < page.rowStart.length; r++) {
+                if (page.rowStart[r] <= firstPage && firstPage < page.rowEnd[r] && !page.laneIsHeap(page.rowLane[r])) {
+                    lane = page.rowLane[r];
+                }
+            }
+            assertTrue(lane >= 0, "no lane holds the buffer at 0x" + Long.toHexString(firstPage));
+            List<Integer> laneRows = page.rowsOf(lane);
+            assertTrue(laneRows.size() > 1, "the buffer's lane is cut into rows");
+
+            // from a little before the first round on, the only writes to the buffer are the rounds'
+            long quietFrom = truth.rounds.get(0)[0] - PAUSE_MS / 2 * 1_000_000;
+            int checkedColoured = 0;
+            int checkedEmpty = 0;
+            String hovered = null;
+            for (int c = 0; c < page.columns(); c++) {
+                long begin = page.epochNanos(page.start[c]);
+                long end = page.epochNanos(page.end[c]);
+                if (begin < quietFrom) {
+                    continue;
+                }
+                List<Integer> rounds = new ArrayList<>();
+                for (int k = 0; k < truth.rounds.size(); k++) {
+                    long t0 = truth.rounds.get(k)[0] - GroundTruth.SLACK_NANOS;
+                    long t1 = truth.rounds.get(k)[1] + GroundTruth.SLACK_NANOS;
+                    if (t0 <= end && t1 >= begin) {
+                        rounds.add(k);
+                    }
+                }
+                for (int r : laneRows) {
+                    Map<String, Object> cell = page.cell(chromium, c, r);
+                    long written = ((Number) cell.get("measured")).longValue() + ((Number) cell.get("assumed")).longValue();
+                    List<Long> rgb = page.pixel(chromium, c, r);
+                    if (rounds.isEmpty()) {
+                        assertEquals(0, written, "column " + c + " row " + r + ": no round wrote then, yet " + cell);
+                        assertEquals(page.empty, rgb, "column " + c + " row " + r + " is drawn written");
+                        checkedEmpty++;
+                        continue;
+                    }
+                    long truthPages = 0;
+                    for (int k : rounds) {
+                        truthPages += pagesIn(truth.written.get(k), firstPage, page.rowStart[r], page.rowEnd[r]);
+                    }
+                    assertTrue(written <= truthPages, "column " + c + " row " + r + ": " + written
+                            + " pages, more than the " + truthPages + " the rounds wrote there");
+                    if (written > 0) {
+                        assertNotEquals(page.empty, rgb, "column " + c + " row " + r + " has writes, drawn empty");
+                        checkedColoured++;
+                    } else {
+                        assertEquals(page.empty, rgb, "column " + c + " row " + r + " has none, drawn written");
+                    }
+                    if (hovered == null && written > 0 && rounds.size() == 1) {
+                        hovered = hover(chromium, page, c, r, written);
+                    }
+                }
+            }
+            // and every page a round wrote is in one of the columns around it
+            for (int k = 0; k < truth.rounds.size(); k++) {
+                for (int r : laneRows) {
+                    long sum = 0;
+                    for (int c = 0; c < page.columns(); c++) {
+                        long t0 = truth.rounds.get(k)[0] - GroundTruth.SLACK_NANOS;
+                        long t1 = truth.rounds.get(k)[1] + GroundTruth.SLACK_NANOS;
+                        if (t0 <= page.epochNanos(page.end[c]) && t1 >= page.epochNanos(page.start[c])) {
+                            Map<String, Object> cell = page.cell(chromium, c, r);
+                            sum += ((Number) cell.get("measured")).longValue() + ((Number) cell.get("assumed")).longValue();
+                        }
+                    }
+                    assertEquals(pagesIn(truth.written.get(k), firstPage, page.rowStart[r], page.rowEnd[r]), sum,
+                            "round " + (k + 1) + ", row " + r);
+                }
+            }
+            assertTrue(checkedColoured >= ROUNDS, "coloured cells checked: " + checkedColoured);
+            assertTrue(checkedEmpty >= ROUNDS * laneRows.size(), "empty cells checked: " + checkedEmpty);
+            assertNotNull(hovered, "no cell of a single round to hover");
+
+            chromium.screenshot(Path.of("target", "report-screenshots", "known-offheap-writes.png"));
+            assertEquals(List.of(), chromium.errors(), "the page reported errors");
+        }
+    }
+
+    /** Moves the mouse over a cell and checks the tooltip's figures: its pages, its address range, its scan. */
+    private static String hover(Chromium chromium, PageModel page, int c, int r, long written) throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> centre = (Map<String, Object>) chromium.evaluate(
+                "window.dirtypagesReport.cellCentre(" + c + "," + r + ")");
+        chromium.mouseMove(((Number) centre.get("x")).doubleValue(), ((Number) centre.get("y")).doubleValue());
+        String tip = (String) chromium.evaluate("window.dirtypagesReport.tooltip()");
+        assertNotNull(tip, "no tooltip over column " + c + " row " + r);
+        assertTrue(tip.contains("written: " + written + " pages measured"), tip);
+        assertTrue(tip.contains("0x" + Long.toHexString(page.rowStart[r]) + "-0x" + Long.toHexString(page.rowEnd[r])), tip);
+        assertTrue(tip.contains("(scan #" + page.firstScan[c] + ")"), tip);
+        assertTrue(tip.contains("kind: direct-buffer"), tip);
+        return tip;
+    }
+
+    private static long pagesIn(Set<Integer> written, long firstPage, long rowStart, long rowEnd) {
+        return written.stream().mapToLong(p -> firstPage + p * PAGE).filter(a -> a >= rowStart && a < rowEnd).count();
+    }
+
+    /** The model the page holds, as its script exposes it. */
+    static final class PageModel {
+        long origin;
+        int scansPerColumn;
+        double[] start;
+        double[] end;
+        long[] firstScan;
+        long[] rowStart;
+        long[] rowEnd;
+        int[] rowLane;
+        List<Object> lanes;
+        List<Long> empty;
+
+        @SuppressWarnings("unchecked")
+        static PageModel read(Chromium chromium) throws Exception {
+            Map<String, Object> m = (Map<String, Object>) Json.parse((String) chromium.evaluate(
+                    "JSON.stringify({origin: dirtypagesReport.model.origin, time: dirtypagesReport.model.time, "
+                            + "rows: dirtypagesReport.model.heatmap.rows, lanes: dirtypagesReport.model.heatmap.lanes, "
+                            + "empty: dirtypagesReport.empty})"));
+            PageModel p = new PageModel();
+            p.origin = ((Number) m.get("origin")).longValue();
+            Map<String, Object> time = (Map<String, Object>) m.get("time");
+            p.scansPerColumn = ((Number) time.get("scansPerColumn")).intValue();
+            p.start = doubles((List<Object>) time.get("start"));
+            p.end = doubles((List<Object>) time.get("end"));
+            p.firstScan = longs((List<Object>) time.get("firstScan"));
+            Map<String, Object> rows = (Map<String, Object>) m.get("rows");
+            p.rowStart = longs((List<Object>) rows.get("start"));
+            p.rowEnd = longs((List<Object>) rows.get("end"));
+            long[] lane = longs((List<Object>) rows.get("lane"));
+            p.rowLane = new int[lane.length];
+            for (int i = 0; i < lane.length; i++) {
+                p.rowLane[i] = (int) lane[i];
+            }
+            p.lanes = (List<Object>) m.get("lanes");
+            p.empty = new ArrayList<>();
+            for (Object o : (List<Object>) m.get("empty")) {
+                p.empty.add(((Number) o).longValue());
+            }
+            return p;
+        }
+
+        int columns() {
+            return start.length;
+        }
+
+        long epochNanos(double relativeMillis) {
+            return origin * 1_000_000 + Math.round(relativeMillis * 1e6);
+        }
+
+        @SuppressWarnings("unchecked")
+        boolean laneIsHeap(int lane) {
+            return Boolean.TRUE.equals(((Map<String, Object>) lanes.get(lane)).get("heap"));
+        }
+
+        List<Integer> rowsOf(int lane) {
+            List<Integer> out = new ArrayList<>();
+            for (int r = 0; r < rowLane.length; r++) {
+                if (rowLane[r] == lane) {
+                    out.add(r);
+                }
+            }
+            return out;
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cell(Chromium chromium, int c, int r) throws Exception {
+            return (Map<String, Object>) chromium.evaluate("window.dirtypagesReport.cell(" + c + "," + r + ")");
+        }
+
+        @SuppressWarnings("unchecked")
+        List<Long> pixel(Chromium chromium, int c, int r) throws Exception {
+            List<Long> out = new ArrayList<>();
+            for (Object o : (List<Object>) chromium.evaluate("window.dirtypagesReport.pixel(" + c + "," + r + ")")) {
+                out.add(((Number) o).longValue());
+            }
+            return out;
+        }
+
+        private static double[] doubles(List<Object> list) {
+            return list.stream().mapToDouble(o -> ((Number) o).doubleValue()).toArray();
+        }
+
+        private static long[] longs(List<Object> list) {
+            return list.stream().mapToLong(o -> ((Number) o).longValue()).toArray();
+        }
+    }
+}
