@@ -51,6 +51,15 @@ class CliIT {
     }
 
     @Test
+    void reportOfSomethingThatIsNotARecordingIsOneLine() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not.jfr"), "not a recording");
+        Result r = cli("report", file.toString());
+        assertEquals(1, r.exitCode(), r::toString);
+        assertEquals("dirtypages: " + file + " is not a JFR recording (it does not start as one)", r.stderr().trim(),
+                r::toString);
+    }
+
+    @Test
     void probeReportsWhatThisMachineCanDo() throws Exception {
         Result r = cli("probe");
         boolean required = Boolean.getBoolean("dirtypages.requireKernelFeatures");

@@ -32,6 +32,13 @@ class CliTest {
     }
 
     @Test
+    void reportPassesTheRestOn() {
+        Command c = Cli.parse(new String[] {"report", "a.jfr", "-o", "a.html"});
+        assertEquals(Kind.REPORT, c.kind());
+        assertArrayEquals(new String[] {"a.jfr", "-o", "a.html"}, c.rest());
+    }
+
+    @Test
     void summaryPassesTheRestOn() {
         Command c = Cli.parse(new String[] {"summary", "a.jfr"});
         assertEquals(Kind.SUMMARY, c.kind());

@@ -86,11 +86,15 @@ public final class ModelReader {
         return layout.model(file.getFileName().toString(), text.toString(StandardCharsets.UTF_8));
     }
 
+    /** Every event of the file; a parser that fails on bad bytes (not only with IOException) gives an IOException. */
     private static void forEachEvent(Path file, Consumer<RecordedEvent> consumer) throws IOException {
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 consumer.accept(recording.readEvent());
             }
+        } catch (IndexOutOfBoundsException | IllegalStateException | IllegalArgumentException | InternalError
+                 | NegativeArraySizeException | ClassCastException e) {
+            throw new IOException("the recording's bytes do not parse: " + e, e);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.dirtypages.agent.report.ReportCommand;
+import dev.dirtypages.agent.report.ReportChildren;
 import dev.dirtypages.agent.testapp.KnownOffHeapWrites;
 import dev.dirtypages.agent.testing.ChildJvm;
 import dev.dirtypages.agent.testing.Chromium;
@@ -49,7 +50,7 @@ class ReportInBrowserIT {
         assumeTrue(Chromium.installed() || Boolean.getBoolean("dirtypages.requireKernelFeatures"),
                 "the distribution's Chromium is not installed (.ci/run installs it)");
         Path jfr = dir.resolve("known.jfr");
-        ChildJvm.Result run = ChildJvm.in(dir).args("-Xmx256m", "--add-opens", "java.base/java.nio=ALL-UNNAMED")
+        ChildJvm.Result run = ReportChildren.offHeapChild(dir)
                 .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr)
                 .args("-cp", ChildJvm.testClasses().toString(), KnownOffHeapWrites.class.getName(), "direct",
                         Long.toString(BYTES), Integer.toString(ROUNDS), Integer.toString(PAGES_PER_ROUND),
