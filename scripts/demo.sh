@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job: build dirtypages, run the agent on a sample workload (a heap that grows from 64 MiB,
-# eden churn and random old-generation writes), write a JFR recording and print a readable summary.
+# eden churn and random old-generation writes), write a JFR recording, print a readable summary and write the
+# recording's HTML report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,3 +18,5 @@ java -Xms64m -Xmx512m -XX:+UseG1GC \
 
 java -jar agent/target/dirtypages-agent.jar summary "$recording"
 echo "recording: $recording (open it in JDK Mission Control, or: jfr print --events dirtypages.Scan $recording)"
+report=$(java -jar agent/target/dirtypages-agent.jar report "$recording" -o "$out/heap.html")
+echo "report: $report (open it in a browser: the heatmap of written memory, the GCs, the rates)"

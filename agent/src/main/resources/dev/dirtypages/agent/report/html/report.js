@@ -126,29 +126,47 @@
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, width, height);
-    // lanes' background: "not written"
-    ctx.fillStyle = "rgb(" + EMPTY.join(",") + ")";
-    for (const lane of heat.lanes) {
-      const top = rowTop[lane.firstRow];
-      const bottom = rowTop[lane.firstRow + lane.rows - 1] + rowHeight[lane.firstRow + lane.rows - 1];
-      ctx.fillRect(LABEL_WIDTH, top, plotWidth, bottom - top);
-    }
-    // cells, column by column: each column spans its scans' intervals
-    for (let c = 0; c < COLUMNS; c++) {
-      if (time.end[c] < view.from || time.start[c] > view.to) continue;
-      const x0 = Math.max(LABEL_WIDTH, Math.floor(xOf(time.start[c])));
-      const x1 = Math.min(LABEL_WIDTH + plotWidth, Math.max(x0 + 1, Math.floor(xOf(time.end[c]))));
-      for (let r = 0; r < ROWS; r++) {
-        const colour = cellColour(c, r);
-        if (colour === null) continue;
-        ctx.fillStyle = "rgb(" + colour[0] + "," + colour[1] + "," + colour[2] + ")";
-        ctx.fillRect(x0, rowTop[r], x1 - x0, rowHeight[r]);
-      }
-    }
+    drawCells(dpr);
     drawLabels();
     drawGcStrip();
     drawAxis(height);
     $("range-label").textContent = "showing " + seconds(view.from) + " to " + seconds(view.to);
+    frame = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  }
+
+  // The cells straight into a pixel buffer (a fillRect per cell is too slow for a million cells): the lanes'
+  // background is "not written", each written cell its colour, columns spanning their scans' intervals.
+  let frame = null;
+  function drawCells(dpr) {
+    const left = Math.round(LABEL_WIDTH * dpr);
+    const w = Math.round(plotWidth * dpr);
+    const h = Math.round(plotHeight * dpr);
+    if (w <= 0 || h <= 0) return;
+    const image = ctx.createImageData(w, h);
+    const pixels = new Uint32Array(image.data.buffer); // RGBA bytes as little-endian words (x86, ARM)
+    const rgba = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
+    const white = rgba([255, 255, 255]);
+    const empty = rgba(EMPTY);
+    const y0 = new Int32Array(ROWS);
+    const y1 = new Int32Array(ROWS);
+    pixels.fill(white);
+    for (let r = 0; r < ROWS; r++) {
+      y0[r] = Math.round(rowTop[r] * dpr);
+      y1[r] = Math.round((rowTop[r] + rowHeight[r]) * dpr);
+      for (let y = y0[r]; y < y1[r]; y++) pixels.fill(empty, y * w, (y + 1) * w);
+    }
+    for (let c = 0; c < COLUMNS; c++) {
+      if (time.end[c] < view.from || time.start[c] > view.to) continue;
+      const x0 = Math.max(0, Math.floor((xOf(time.start[c]) - LABEL_WIDTH) * dpr));
+      const x1 = Math.min(w, Math.max(x0 + 1, Math.floor((xOf(time.end[c]) - LABEL_WIDTH) * dpr)));
+      for (let r = 0; r < ROWS; r++) {
+        const colour = cellColour(c, r);
+        if (colour === null) continue;
+        const v = rgba(colour);
+        for (let y = y0[r]; y < y1[r]; y++) pixels.fill(v, y * w + x0, y * w + x1);
+      }
+    }
+    ctx.putImageData(image, left, 0);
   }
 
   function drawLabels() {
@@ -262,7 +280,7 @@
     const x = ev.clientX - rect.left, y = ev.clientY - rect.top;
     if (drag) {
       drag.x1 = Math.max(LABEL_WIDTH, Math.min(LABEL_WIDTH + plotWidth, x));
-      draw();
+      ctx.putImageData(frame, 0, 0);
       ctx.fillStyle = "rgba(9,105,218,0.15)";
       ctx.fillRect(Math.min(drag.x0, drag.x1), 0, Math.abs(drag.x1 - drag.x0), plotHeight);
       return;
@@ -293,6 +311,7 @@
 
   let plot = null;
   let syncing = false;
+  let plotReady = false;
   function zoom(from, to) {
     view.from = Math.max(full.from, from);
     view.to = Math.min(full.to, to);
@@ -348,7 +367,7 @@
           c.restore();
         }],
         setScale: [(u, key) => {
-          if (key !== "x" || syncing) return;
+          if (key !== "x" || syncing || !plotReady) return;
           const min = u.scales.x.min, max = u.scales.x.max;
           syncing = true;
           zoom(min * 1000, max * 1000);
@@ -357,6 +376,11 @@
       },
     };
     plot = new uPlot(opts, data, container);
+    // uPlot sets its scale to the data's range as it starts: show the heatmap's range instead
+    syncing = true;
+    plot.setScale("x", { min: view.from / 1000, max: view.to / 1000 });
+    syncing = false;
+    plotReady = true;
     container.addEventListener("dblclick", () => zoom(full.from, full.to));
   }
 
