@@ -118,6 +118,15 @@ public final class ModelReader {
         }
     }
 
+    /** A collection as the first pass keeps it, its start in epoch nanos. */
+    record RawCollection(long gcId, String name, String cause, long startNanos, double durationMillis,
+                         double longestPauseMillis) {
+    }
+
+    /** A GC pause as the first pass keeps it, its start in epoch nanos. */
+    record RawPause(long gcId, String name, long startNanos, double durationMillis) {
+    }
+
     /** An off-heap block as the first pass keeps it. */
     static final class BlockInfo {
         final long id;
@@ -152,8 +161,9 @@ public final class ModelReader {
         final Map<Long, BlockInfo> blocks = new HashMap<>();
         /** Stack texts by themselves, so that blocks allocated at one site share one string. */
         final Map<String, String> stacks = new HashMap<>();
-        final List<RecordedEvent> collections = new ArrayList<>();
-        final List<RecordedEvent> pauses = new ArrayList<>();
+        /** Collections and pauses with epoch nanos for times: kept small, not as the parser's events. */
+        final List<RawCollection> collections = new ArrayList<>();
+        final List<RawPause> pauses = new ArrayList<>();
         final Set<String> problems = new LinkedHashSet<>();
         /** Memory kinds, heap kinds first, in the order met; then off-heap region names. */
         final Set<String> heapKinds = new LinkedHashSet<>();
@@ -237,10 +247,13 @@ public final class ModelReader {
                     }
                     break;
                 case "jdk.GarbageCollection":
-                    collections.add(e);
+                    collections.add(new RawCollection(e.getLong("gcId"), string(e, "name"), string(e, "cause"),
+                            nanos(e.getStartTime()), e.getDuration().toNanos() / 1e6,
+                            e.hasField("longestPause") ? e.getDuration("longestPause").toNanos() / 1e6 : 0));
                     break;
                 case "jdk.GCPhasePause":
-                    pauses.add(e);
+                    pauses.add(new RawPause(e.getLong("gcId"), string(e, "name"), nanos(e.getStartTime()),
+                            e.getDuration().toNanos() / 1e6));
                     break;
                 case "jdk.GCConfiguration":
                     youngCollector = string(e, "youngCollector");
@@ -624,16 +637,14 @@ public final class ModelReader {
                 }
             }
             List<Collection> collections = new ArrayList<>();
-            for (RecordedEvent e : survey.collections) {
-                collections.add(new Collection(e.getLong("gcId"), string(e, "name"), string(e, "cause"),
-                        millis(nanos(e.getStartTime())), e.getDuration().toNanos() / 1e6,
-                        e.hasField("longestPause") ? e.getDuration("longestPause").toNanos() / 1e6 : 0));
+            for (RawCollection c : survey.collections) {
+                collections.add(new Collection(c.gcId(), c.name(), c.cause(), millis(c.startNanos()),
+                        c.durationMillis(), c.longestPauseMillis()));
             }
             collections.sort(Comparator.comparingDouble(Collection::startMillis));
             List<Pause> pauses = new ArrayList<>();
-            for (RecordedEvent e : survey.pauses) {
-                pauses.add(new Pause(e.getLong("gcId"), string(e, "name"), millis(nanos(e.getStartTime())),
-                        e.getDuration().toNanos() / 1e6));
+            for (RawPause p : survey.pauses) {
+                pauses.add(new Pause(p.gcId(), p.name(), millis(p.startNanos()), p.durationMillis()));
             }
             pauses.sort(Comparator.comparingDouble(Pause::startMillis));
             List<GcScan> gcScans = new ArrayList<>();
