@@ -30,7 +30,8 @@ public final class RecordingProblem {
         if (!startsWithMagic(file)) {
             return file + " is not a JFR recording (it does not start as one)";
         }
-        if (e instanceof EOFException || cutShort(file)) {
+        // JDK 25's parser says a chunk the JVM was still writing is "stuck in locked stream state"
+        if (e instanceof EOFException || cutShort(file) || String.valueOf(e.getMessage()).contains("locked stream")) {
             return file + " is truncated (it ends in the middle of a chunk): was the JVM killed while writing it? "
                     + "Its repository's complete chunks may still be read";
         }
