@@ -141,4 +141,62 @@ class ModelReaderTest {
                 () -> new ModelReader().read(file));
         assertTrue(e.getMessage().contains("has no dirtypages events"), e.getMessage());
     }
+
+    @Test
+    void readsMemoryKindsAssumedReasonsAndGcScansWhereTheRecordingHasThem() throws Exception {
+        Path file = dir.resolve("kinds.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("dirtypages.Scan");
+            r.enable("dirtypages.DirtyRange");
+            r.enable("dirtypages.MemoryKindWrites");
+            r.enable("dirtypages.RegionTracked");
+            r.start();
+            new RegionTrackedEvent().commit("java-heap", HEAP, HEAP + (8 << 20), "registered: G1 heap, reserved range");
+            for (int scan = 1; scan <= 2; scan++) {
+                FutureFieldsEvents.Range eden = new FutureFieldsEvents.Range();
+                eden.startAddress = HEAP;
+                eden.endAddress = HEAP + 0x3000;
+                eden.scanId = scan;
+                eden.region = "java-heap";
+                eden.memoryKind = "eden";
+                eden.assumedReason = "";
+                eden.commit();
+                FutureFieldsEvents.Range young = new FutureFieldsEvents.Range();
+                young.startAddress = HEAP + (4 << 20);
+                young.endAddress = HEAP + (4 << 20) + 0x5000;
+                young.scanId = scan;
+                young.region = "java-heap";
+                young.assumed = true;
+                young.memoryKind = "old";
+                young.assumedReason = "young";
+                young.commit();
+                FutureFieldsEvents.KindWrites kw = new FutureFieldsEvents.KindWrites();
+                kw.scanId = scan;
+                kw.memoryKind = "eden";
+                kw.writtenBytes = 0x3000;
+                kw.commit();
+                FutureFieldsEvents.Scan s = new FutureFieldsEvents.Scan();
+                s.scanId = scan;
+                s.trigger = scan == 1 ? "gc-start" : "gc-end";
+                s.gcId = 41;
+                s.interval = 1_000_000;
+                s.commit();
+            }
+            r.stop();
+            r.dump(file);
+        }
+        ReportModel model = new ModelReader(10, 8, 24).read(file);
+        Heatmap h = model.heatmap();
+        assertEquals("eden", h.kinds().get(h.kind()[h.index(0, 0)]));
+        assertEquals(3, h.measured()[h.index(0, 0)]);
+        int oldRow = 4;
+        assertEquals("old", h.kinds().get(h.kind()[h.index(1, oldRow)]));
+        assertEquals(5, h.assumed()[h.index(1, oldRow)]);
+        assertEquals("young", h.reasons().get(h.reason()[h.index(1, oldRow)]));
+        // heap rates from MemoryKindWrites, which say nothing of old here
+        List<String> names = model.rates().stream().map(s -> s.kind() + (s.assumed() ? "/assumed" : "")).toList();
+        assertEquals(List.of("eden"), names);
+        assertEquals(List.of("gc-start", "gc-end"), model.gcScans().stream().map(ReportModel.GcScan::trigger).toList());
+        assertEquals(41, model.gcScans().get(1).gcId());
+    }
 }
