@@ -117,6 +117,17 @@ public final class Chromium implements AutoCloseable {
         send("Input.dispatchMouseEvent", "{\"type\":\"mouseMoved\",\"x\":" + x + ",\"y\":" + y + "}");
     }
 
+    /** Drags the mouse with its left button held, from one point to another, as a user selects a range. */
+    public void drag(double x0, double y0, double x1, double y1) throws IOException {
+        send("Input.dispatchMouseEvent", "{\"type\":\"mousePressed\",\"button\":\"left\",\"clickCount\":1,\"x\":"
+                + x0 + ",\"y\":" + y0 + "}");
+        for (int i = 1; i <= 4; i++) {
+            mouseMove(x0 + (x1 - x0) * i / 4, y0 + (y1 - y0) * i / 4);
+        }
+        send("Input.dispatchMouseEvent", "{\"type\":\"mouseReleased\",\"button\":\"left\",\"clickCount\":1,\"x\":"
+                + x1 + ",\"y\":" + y1 + "}");
+    }
+
     /** Saves a PNG of the whole page (beyond the window's height too). */
     public void screenshot(Path png) throws IOException {
         Map<String, Object> reply = send("Page.captureScreenshot",

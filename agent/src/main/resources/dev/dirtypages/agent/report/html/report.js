@@ -469,6 +469,7 @@
     tooltip: () => tooltip.hidden ? null : tooltip.textContent,
     zoom: zoom,
     view: () => ({ from: view.from, to: view.to }),
+    plot: () => plot,
   };
   window.dirtypagesReport = api;
 

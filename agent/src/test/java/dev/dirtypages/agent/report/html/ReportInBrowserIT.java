@@ -158,6 +158,59 @@ class ReportInBrowserIT {
             assertNotNull(hovered, "no cell of a single round to hover");
 
             chromium.screenshot(Path.of("target", "report-screenshots", "known-offheap-writes.png"));
+            zoomByDragging(chromium, page);
+            assertEquals(List.of(), chromium.errors(), "the page reported errors");
+        }
+    }
+
+    /** Dragging across the heatmap from one column's centre to another's shows that range, in the rate plot too. */
+    @SuppressWarnings("unchecked")
+    private static void zoomByDragging(Chromium chromium, PageModel page) throws Exception {
+        int from = page.columns() / 4;
+        int to = page.columns() / 2;
+        Map<String, Object> a = (Map<String, Object>) chromium.evaluate("window.dirtypagesReport.cellCentre(" + from + ",0)");
+        Map<String, Object> b = (Map<String, Object>) chromium.evaluate("window.dirtypagesReport.cellCentre(" + to + ",0)");
+        chromium.drag(((Number) a.get("x")).doubleValue(), ((Number) a.get("y")).doubleValue(),
+                ((Number) b.get("x")).doubleValue(), ((Number) b.get("y")).doubleValue());
+        Map<String, Object> view = (Map<String, Object>) chromium.evaluate("window.dirtypagesReport.view()");
+        double viewFrom = ((Number) view.get("from")).doubleValue();
+        double viewTo = ((Number) view.get("to")).doubleValue();
+        assertTrue(viewFrom > page.start[from] && viewFrom < page.end[from], "zoomed from " + viewFrom);
+        assertTrue(viewTo > page.start[to] && viewTo < page.end[to], "zoomed to " + viewTo);
+        Map<String, Object> scale = (Map<String, Object>) chromium.evaluate(
+                "({min: window.dirtypagesReport.plot().scales.x.min, max: window.dirtypagesReport.plot().scales.x.max})");
+        assertEquals(viewFrom / 1000, ((Number) scale.get("min")).doubleValue(), 1e-6, "the rate plot follows");
+        assertEquals(viewTo / 1000, ((Number) scale.get("max")).doubleValue(), 1e-6, "the rate plot follows");
+    }
+
+    @Test
+    void aRecordingWithScansButNoRangesShowsItsRatesAndSaysWhyTheHeatmapIsEmpty() throws Exception {
+        assumeTrue(Chromium.installed() || Boolean.getBoolean("dirtypages.requireKernelFeatures"),
+                "the distribution's Chromium is not installed (.ci/run installs it)");
+        Path jfr = dir.resolve("scans.jfr");
+        try (jdk.jfr.Recording r = new jdk.jfr.Recording()) {
+            r.enable("dirtypages.Scan");
+            r.start();
+            for (int i = 1; i <= 20; i++) {
+                dev.dirtypages.agent.events.ScanEvent s = new dev.dirtypages.agent.events.ScanEvent();
+                s.begin();
+                s.scanId = i;
+                s.trigger = "timer";
+                s.interval = 1_000_000;
+                s.writtenBytes = i * PAGE;
+                s.commit();
+            }
+            r.stop();
+            r.dump(jfr);
+        }
+        Path html = dir.resolve("scans.html");
+        assertEquals(0, ReportCommand.run(new String[] {jfr.toString(), "-o", html.toString()}, System.out, System.err));
+        try (Chromium chromium = Chromium.start(1200, 900)) {
+            chromium.open(html);
+            assertEquals(Boolean.TRUE, chromium.evaluate("window.dirtypagesReport.ready"));
+            assertEquals("all", chromium.evaluate("window.dirtypagesReport.model.rates[0].kind"));
+            assertTrue(((String) chromium.evaluate("document.getElementById('notes').textContent"))
+                    .contains("no dirtypages.DirtyRange events"));
             assertEquals(List.of(), chromium.errors(), "the page reported errors");
         }
     }
