@@ -103,16 +103,24 @@
   const xOf = (ms) => LABEL_WIDTH + (ms - view.from) / (view.to - view.from) * plotWidth;
   const msOf = (x) => view.from + (x - LABEL_WIDTH) / plotWidth * (view.to - view.from);
 
-  function cellColour(c, r) {
+  // Colours as RGBA words for the pixel buffer (little-endian: x86, ARM), looked up by the fraction in 256 steps.
+  const rgba = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
+  const STEPS = 256;
+  const lut = (colourOf) => Uint32Array.from({ length: STEPS }, (_, k) => rgba(colourOf(k / (STEPS - 1))));
+  const MEASURED_LUT = lut((f) => ramp(MEASURED, f));
+  const ASSUMED_LUT = lut((f) => ramp(ASSUMED, f));
+  const KIND_LUTS = heat.kinds.map((k) => lut((f) => mix(kindColour(k || "all"), f)));
+  const step = (f) => Math.min(STEPS - 1, Math.round(f * (STEPS - 1)));
+
+  /** A cell's colour as an RGBA word, or 0 when nothing in it was written. */
+  function cellColour(c, r, byKind) {
     const i = c * ROWS + r;
     const m = cells.measured[i];
     const a = cells.assumed[i];
-    if (m === 0 && a === 0) return null;
+    if (m === 0 && a === 0) return 0;
     const capacity = heat.rows.pages[r] * time.count[c];
-    if ($("colour-mode").value === "kind") {
-      return mix(kindColour(heat.kinds[cells.kind[i]] || "all"), (m + a) / capacity);
-    }
-    return m >= a ? ramp(MEASURED, m / capacity) : ramp(ASSUMED, a / capacity);
+    if (byKind) return KIND_LUTS[cells.kind[i]][step((m + a) / capacity)];
+    return m >= a ? MEASURED_LUT[step(m / capacity)] : ASSUMED_LUT[step(a / capacity)];
   }
 
   function draw() {
@@ -143,8 +151,8 @@
     const h = Math.round(plotHeight * dpr);
     if (w <= 0 || h <= 0) return;
     const image = ctx.createImageData(w, h);
-    const pixels = new Uint32Array(image.data.buffer); // RGBA bytes as little-endian words (x86, ARM)
-    const rgba = (c) => (255 << 24 | c[2] << 16 | c[1] << 8 | c[0]) >>> 0;
+    const pixels = new Uint32Array(image.data.buffer);
+    const byKind = $("colour-mode").value === "kind";
     const white = rgba([255, 255, 255]);
     const empty = rgba(EMPTY);
     const y0 = new Int32Array(ROWS);
@@ -160,9 +168,8 @@
       const x0 = Math.max(0, Math.floor((xOf(time.start[c]) - LABEL_WIDTH) * dpr));
       const x1 = Math.min(w, Math.max(x0 + 1, Math.floor((xOf(time.end[c]) - LABEL_WIDTH) * dpr)));
       for (let r = 0; r < ROWS; r++) {
-        const colour = cellColour(c, r);
-        if (colour === null) continue;
-        const v = rgba(colour);
+        const v = cellColour(c, r, byKind);
+        if (v === 0) continue;
         for (let y = y0[r]; y < y1[r]; y++) pixels.fill(v, y * w + x0, y * w + x1);
       }
     }
@@ -350,7 +357,9 @@
       height: 260,
       series: series,
       scales: { x: { time: false } },
-      axes: [{ label: "seconds", values: (u, vals) => vals.map((v) => v + " s") }, { label: "MiB/s", size: 60 }],
+      // the plot's area lines up with the heatmap's: the y axis takes the heatmap's label column
+      padding: [8, 10, 0, 0],
+      axes: [{ label: "seconds", values: (u, vals) => vals.map((v) => v + " s") }, { label: "MiB/s", labelSize: 30, size: LABEL_WIDTH - 30 }],
       cursor: { drag: { x: true, y: false } },
       hooks: {
         drawClear: [(u) => {
