@@ -352,11 +352,19 @@
       };
     }));
     const pauses = model.pauses;
+    // A short interval (a shutdown or chunk-end scan) with whole stripes assumed written can rate a hundred
+    // times the rest and flatten every other line: then the y axis stops at the rest's range, and says so.
+    const all = [];
+    model.rates.forEach((sr) => sr.values.forEach((v) => { if (v > 0) all.push(v); }));
+    all.sort((a, b) => a - b);
+    const top = all.length ? all[all.length - 1] : 0;
+    const p99 = all.length ? all[Math.floor((all.length - 1) * 0.99)] : 0;
+    const clip = all.length >= 10 && top > 3 * p99 ? p99 * 1.25 : 0;
     const opts = {
       width: Math.max(400, container.clientWidth),
       height: 260,
       series: series,
-      scales: { x: { time: false } },
+      scales: clip ? { x: { time: false }, y: { range: [0, clip] } } : { x: { time: false } },
       // the plot's area lines up with the heatmap's: the y axis takes the heatmap's label column
       padding: [8, 10, 0, 0],
       axes: [{ label: "seconds", values: (u, vals) => vals.map((v) => v + " s") }, { label: "MiB/s", labelSize: 30, size: LABEL_WIDTH - 30 }],
@@ -385,6 +393,13 @@
       },
     };
     plot = new uPlot(opts, data, container);
+    if (clip) {
+      const note = document.createElement("p");
+      note.className = "hint";
+      note.textContent = "The y axis stops at " + clip.toFixed(0) + " MiB/s; the highest rate, " + top.toFixed(0)
+        + " MiB/s, is off the top (a short interval: hover it for its value).";
+      container.appendChild(note);
+    }
     // uPlot sets its scale to the data's range as it starts: show the heatmap's range instead
     syncing = true;
     plot.setScale("x", { min: view.from / 1000, max: view.to / 1000 });

@@ -134,6 +134,7 @@ class ReportInBrowserIT {
                     }
                     if (hovered == null && written > 0 && rounds.size() == 1) {
                         hovered = hover(chromium, page, c, r, written);
+                        colouredByKind(chromium, page, c, r, rgb);
                     }
                 }
             }
@@ -213,6 +214,20 @@ class ReportInBrowserIT {
                     .contains("no dirtypages.DirtyRange events"));
             assertEquals(List.of(), chromium.errors(), "the page reported errors");
         }
+    }
+
+    /** "Colour by memory kind" draws a written cell in its kind's colour, and back. */
+    private static void colouredByKind(Chromium chromium, PageModel page, int c, int r, List<Long> byFraction)
+            throws Exception {
+        String select = "(v => { const s = document.getElementById('colour-mode'); s.value = v; "
+                + "s.dispatchEvent(new Event('change')); return s.value; })";
+        assertEquals("kind", chromium.evaluate(select + "('kind')"));
+        List<Long> byKind = page.pixel(chromium, c, r);
+        assertNotEquals(byFraction, byKind, "the cell kept its colour by fraction");
+        assertNotEquals(page.empty, byKind, "the cell is drawn empty by kind");
+        assertTrue(byKind.get(0) > byKind.get(2), "direct-buffer is drawn in its orange-brown: " + byKind);
+        assertEquals("written", chromium.evaluate(select + "('written')"));
+        assertEquals(byFraction, page.pixel(chromium, c, r));
     }
 
     /** Moves the mouse over a cell and checks the tooltip's figures: its pages, its address range, its scan. */
