@@ -1,6 +1,7 @@
 package dev.dirtypages.agent.report.html;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -182,6 +183,67 @@ class ReportInBrowserIT {
                 "({min: window.dirtypagesReport.plot().scales.x.min, max: window.dirtypagesReport.plot().scales.x.max})");
         assertEquals(viewFrom / 1000, ((Number) scale.get("min")).doubleValue(), 1e-6, "the rate plot follows");
         assertEquals(viewTo / 1000, ((Number) scale.get("max")).doubleValue(), 1e-6, "the rate plot follows");
+    }
+
+    /**
+     * The heap's rows: a child writes known pages of a large array in rounds; the rest of the heap is not quiet
+     * (the JVM writes it too), so each row holding a round's pages must be drawn written with at least those
+     * pages, in a column around the round.
+     */
+    @Test
+    void theHeapRowsShowTheKnownWritesOfAChildJvm() throws Exception {
+        assumeTrue(Chromium.installed() || Boolean.getBoolean("dirtypages.requireKernelFeatures"),
+                "the distribution's Chromium is not installed (.ci/run installs it)");
+        Path jfr = dir.resolve("heap.jfr");
+        ChildJvm.Result run = ChildJvm.in(dir).args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m")
+                .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr)
+                .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.KnownHeapWrites",
+                        Integer.toString(ROUNDS), "300", Long.toString(PAUSE_MS), "31")
+                .run();
+        assertEquals(0, run.exitCode(), run.toString());
+        assertFalse(run.stdout().contains("MOVED"), "the array moved\n" + run);
+        String[] block = run.stdout().lines().filter(l -> l.startsWith("BLOCK ")).findFirst().orElseThrow().split(" ");
+        long firstPage = Long.parseLong(block[1]);
+        GroundTruth truth = GroundTruth.parse(run.stdout());
+        Path html = dir.resolve("heap.html");
+        assertEquals(0, ReportCommand.run(new String[] {jfr.toString(), "-o", html.toString()}, System.out, System.err));
+
+        try (Chromium chromium = Chromium.start(1400, 1000)) {
+            chromium.open(html);
+            assertEquals(Boolean.TRUE, chromium.evaluate("window.dirtypagesReport.ready"));
+            PageModel page = PageModel.read(chromium);
+            int checked = 0;
+            for (int k = 0; k < truth.rounds.size(); k++) {
+                long t0 = truth.rounds.get(k)[0] - GroundTruth.SLACK_NANOS;
+                long t1 = truth.rounds.get(k)[1] + GroundTruth.SLACK_NANOS;
+                for (int r = 0; r < page.rowStart.length; r++) {
+                    if (!page.laneIsHeap(page.rowLane[r])) {
+                        continue;
+                    }
+                    long expected = pagesIn(truth.written.get(k), firstPage, page.rowStart[r], page.rowEnd[r]);
+                    if (expected == 0) {
+                        continue;
+                    }
+                    long sum = 0;
+                    for (int c = 0; c < page.columns(); c++) {
+                        if (t0 <= page.epochNanos(page.end[c]) && t1 >= page.epochNanos(page.start[c])) {
+                            Map<String, Object> cell = page.cell(chromium, c, r);
+                            long written = ((Number) cell.get("measured")).longValue()
+                                    + ((Number) cell.get("assumed")).longValue();
+                            sum += written;
+                            if (written > 0) {
+                                assertNotEquals(page.empty, page.pixel(chromium, c, r), "column " + c + " row " + r);
+                            }
+                        }
+                    }
+                    assertTrue(sum >= expected, "round " + (k + 1) + " wrote " + expected + " pages in row " + r
+                            + " (0x" + Long.toHexString(page.rowStart[r]) + "), the report shows " + sum);
+                    checked++;
+                }
+            }
+            assertTrue(checked >= ROUNDS, "rows checked: " + checked);
+            assertEquals(List.of(), chromium.errors(), "the page reported errors");
+        }
     }
 
     @Test
