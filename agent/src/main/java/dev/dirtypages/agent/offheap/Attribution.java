@@ -76,6 +76,53 @@ final class Attribution {
         }
     }
 
+    /**
+     * The written pages ({@code count} sorted, disjoint, page-aligned pairs in {@code written}) that none of
+     * {@code blocks} (in order of start) overlaps, added to {@code out} in address order.
+     */
+    static void uncovered(List<Block> blocks, long[] written, int count, List<long[]> out) {
+        List<long[]> covered = spans(blocks);
+        int c = 0;
+        for (int i = 0; i < count; i++) {
+            long s = written[2 * i];
+            long e = written[2 * i + 1];
+            while (c < covered.size() && covered.get(c)[1] <= s) {
+                c++;
+            }
+            for (int k = c; k < covered.size() && covered.get(k)[0] < e && s < e; k++) {
+                if (covered.get(k)[0] > s) {
+                    out.add(new long[] {s, covered.get(k)[0]});
+                }
+                s = Math.max(s, covered.get(k)[1]);
+            }
+            if (s < e) {
+                out.add(new long[] {s, e});
+            }
+        }
+    }
+
+    /** The parts of {@code pieces} that {@code minus} does not cover; both sorted and disjoint. Kinds are kept. */
+    static List<Piece> subtract(List<Piece> pieces, List<Piece> minus) {
+        List<Piece> out = new ArrayList<>(pieces.size());
+        int m = 0;
+        for (Piece p : pieces) {
+            long s = p.start();
+            while (m < minus.size() && minus.get(m).end() <= s) {
+                m++;
+            }
+            for (int k = m; k < minus.size() && minus.get(k).start() < p.end() && s < p.end(); k++) {
+                if (minus.get(k).start() > s) {
+                    out.add(new Piece(s, minus.get(k).start(), p.kinds()));
+                }
+                s = Math.max(s, minus.get(k).end());
+            }
+            if (s < p.end()) {
+                out.add(new Piece(s, p.end(), p.kinds()));
+            }
+        }
+        return out;
+    }
+
     /** The index of the first pair whose end is above {@code address}. */
     private static int firstEndingAfter(long[] written, int count, long address) {
         int lo = 0;

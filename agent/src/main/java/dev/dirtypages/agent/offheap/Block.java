@@ -30,6 +30,11 @@ final class Block {
     final long pageStart;
     final long pageEnd;
     private volatile int state;
+    /**
+     * Whether its RegionTracked event was committed at its allocation (else its arming commits one). Set before
+     * the block is published to the sampler, read by the sampler.
+     */
+    boolean announced;
     /** Its number in the order of arming ({@link ArmedSpan#generation()}); set, and read, under the tracker's lock. */
     long armingNumber;
 

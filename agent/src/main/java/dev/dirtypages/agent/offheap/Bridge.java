@@ -100,4 +100,9 @@ final class Bridge {
     void ignoreCurrentThread() throws ReflectiveOperationException {
         hooks.getMethod("ignoreCurrentThread").invoke(null);
     }
+
+    /** The calling thread's allocations are tracked again (undoes {@link #ignoreCurrentThread}). */
+    void attendCurrentThread() throws ReflectiveOperationException {
+        hooks.getMethod("attendCurrentThread").invoke(null);
+    }
 }

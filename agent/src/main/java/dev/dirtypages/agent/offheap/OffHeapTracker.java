@@ -12,6 +12,7 @@ import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.pagemap.PageRegion;
+import dev.dirtypages.kernel.pagemap.PagemapBinding;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
 import dev.dirtypages.kernel.proc.Mapping;
 import dev.dirtypages.kernel.proc.ProcMaps;
@@ -51,11 +52,19 @@ import java.util.concurrent.atomic.LongAdder;
 public final class OffHeapTracker implements BlockSource {
     static final String ALLOCATED = "allocated; armed by the next scan";
     static final String FREED = "freed";
+    static final String ARMED_LATE = "allocated while no recording took this event; armed by this scan";
+    /** Pages that may hold writes: written since armed (or never armed), present or swapped, not the zero page. */
+    static final ScanQuery BEFORE_ARMING_QUERY = ScanQuery.builder()
+            .require(PagemapBinding.PAGE_IS_WRITTEN)
+            .exclude(PagemapBinding.PAGE_IS_PFNZERO)
+            .anyOf(PagemapBinding.PAGE_IS_PRESENT | PagemapBinding.PAGE_IS_SWAPPED)
+            .returning(PagemapBinding.PAGE_IS_WRITTEN).build();
     /** Asked whether the event is enabled (a question about its type, not about this instance): no allocation per block. */
     private static final RegionTrackedEvent TRACKED = new RegionTrackedEvent();
     private static final RegionUntrackedEvent UNTRACKED = new RegionUntrackedEvent();
 
-    private final WriteTracker tracker;
+    /** Set once by {@link #attach}, before the sampler's first scan; null while the agent still starts. */
+    private volatile WriteTracker tracker;
     private final AgentLog log;
     private final int maxBlockEvents;
     private final ConcurrentHashMap<Long, Block> live = new ConcurrentHashMap<>();
@@ -68,6 +77,12 @@ public final class OffHeapTracker implements BlockSource {
     private final TreeMap<Long, Block> armed = new TreeMap<>();
     private List<Piece> carriedPieces = new ArrayList<>();
     private List<BlockPages> carriedBlocks = new ArrayList<>();
+    /**
+     * Written pages the previous scan collected (and re-armed) where no armed block was: a block allocated there
+     * while that scan ran had those writes taken from its pages before its arming, so its arming reports them.
+     * Used by the sampler thread only.
+     */
+    private List<long[]> collectedUnowned = List.of();
     private long armedBytes;
     /** Blocks armed so far: the last one's arming number. */
     private long armings;
@@ -87,14 +102,28 @@ public final class OffHeapTracker implements BlockSource {
     private int untrackableLogged;
 
     /**
-     * @param tracker        registers and scans; its scanner is used under this tracker's lock only (the
-     *                       heap's scans must use another, so that frees never wait for them)
+     * Records allocations at once; arms nothing until {@link #attach}.
+     *
      * @param maxBlockEvents the most {@code dirtypages.BlockWrites} events one scan emits
      */
-    public OffHeapTracker(WriteTracker tracker, AgentLog log, int maxBlockEvents) {
-        this.tracker = tracker;
+    public OffHeapTracker(AgentLog log, int maxBlockEvents) {
         this.log = log;
         this.maxBlockEvents = maxBlockEvents;
+    }
+
+    /**
+     * From now on the blocks can be armed: called once, before the sampler's first scan.
+     *
+     * @param tracker registers and scans; its scanner is used under this tracker's lock only (the heap's scans
+     *                must use another, so that frees never wait for them)
+     */
+    void attach(WriteTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    /** Forgets every block recorded: for an agent whose write tracking could not start. */
+    void forgetAll() {
+        live.clear();
     }
 
     // ---- the application's threads ----
@@ -106,12 +135,13 @@ public final class OffHeapTracker implements BlockSource {
         }
         Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
         allocations.increment();
+        block.announced = TRACKED.isEnabled();
         Block stale = live.put(address, block);
         if (stale != null) {
             // Its free went unseen (impossible through Unsafe.freeMemory): forget it without reporting its pages.
             forget(stale);
         }
-        if (TRACKED.isEnabled()) {
+        if (block.announced) {
             new RegionTrackedEvent().commit(kind.eventName(), block.start, block.end, ALLOCATED, block.id);
         }
     }
@@ -223,6 +253,9 @@ public final class OffHeapTracker implements BlockSource {
 
     @Override
     public long scan(long scanId, boolean emitEvents, PieceVisitor visitor) {
+        if (tracker == null) {
+            return 0;
+        }
         scanning = Thread.currentThread();
         try {
             return scanUnderway(scanId, emitEvents, visitor);
@@ -285,11 +318,24 @@ public final class OffHeapTracker implements BlockSource {
             }
         };
         WrittenRanges written = new WrittenRanges();
+        WrittenRanges early = new WrittenRanges();
         List<Block> owners = new ArrayList<>();
+        List<Block> armingHere = new ArrayList<>();
+        List<Piece> beforeArming = new ArrayList<>();
+        List<BlockPages> beforeArmingPerBlock = new ArrayList<>();
+        List<Block> unannounced = new ArrayList<>();
+        List<long[]> unowned = new ArrayList<>();
         int next = 0;
         for (long[] span : spans) {
             written.count = 0;
+            early.count = 0;
+            armingHere.clear();
+            for (; next < arming.size() && arming.get(next).pageStart < span[1]; next++) {
+                armingHere.add(arming.get(next));
+            }
             synchronized (lock) {
+                // Read before the collection re-arms them: what the blocks armed by it were written before.
+                readBeforeArming(armingHere, early);
                 boolean collected = true;
                 try {
                     tracker.collect(span[0], span[1], written, repairs);
@@ -299,13 +345,16 @@ public final class OffHeapTracker implements BlockSource {
                             e.getMessage()));
                 }
                 // The blocks armed before this collection own what it found; a block armed by it starts its first
-                // interval here.
+                // interval here, and its writes before are reported as such.
                 if (written.count > 0) {
                     owners(written, owners);
                     Attribution.attribute(owners, written.ranges, written.count, pieces, perBlock);
+                    Attribution.uncovered(owners, written.ranges, written.count, unowned);
                 }
-                for (; next < arming.size() && arming.get(next).pageStart < span[1]; next++) {
-                    Block b = arming.get(next);
+                if (collected && early.count > 0) {
+                    Attribution.attribute(armingHere, early.ranges, early.count, beforeArming, beforeArmingPerBlock);
+                }
+                for (Block b : armingHere) {
                     if (!collected) {
                         b.transition(Block.ARMING, Block.PENDING); // not armed: the next scan tries again
                     } else if (b.transition(Block.ARMING, Block.ARMED)) {
@@ -315,13 +364,28 @@ public final class OffHeapTracker implements BlockSource {
                             armedBytes -= replaced.size();
                         }
                         armedBytes += b.size();
+                        if (!b.announced) {
+                            unannounced.add(b);
+                        }
                     }
                 }
             }
         }
-        for (Piece p : Attribution.cover(pieces)) {
-            visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()));
+        collectedUnowned = unowned;
+        List<Piece> measured = Attribution.cover(pieces);
+        List<Piece> assumed = Attribution.subtract(Attribution.cover(beforeArming), measured);
+        int m = 0;
+        int a = 0;
+        while (m < measured.size() || a < assumed.size()) {
+            if (a >= assumed.size() || (m < measured.size() && measured.get(m).start() < assumed.get(a).start())) {
+                Piece p = measured.get(m++);
+                visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()), "");
+            } else {
+                Piece p = assumed.get(a++);
+                visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()), BlockSource.BEFORE_ARMING);
+            }
         }
+        announce(unannounced);
         if (emitEvents) {
             emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
         }
@@ -331,6 +395,50 @@ public final class OffHeapTracker implements BlockSource {
                     "cannot be registered: " + refusedWhy.get(i), b.id);
         }
         return reregistered[0];
+    }
+
+    /**
+     * Reads (without re-arming) which pages of {@code blocks}, about to be armed, may have been written since
+     * their allocation: pages of theirs that are written (everything reads so in memory registered a moment ago)
+     * and hold data (present or swapped, not the shared zero page), and what the previous scan collected of their
+     * pages where no armed block was (a block allocated while that scan ran). A superset of their writes before
+     * arming: the allocator's own use of a page before the block's allocation shows too. Called with the lock held.
+     */
+    private void readBeforeArming(List<Block> blocks, WrittenRanges out) {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        List<long[]> spans = Attribution.spans(blocks);
+        for (long[] span : spans) {
+            try {
+                tracker.scanner().scan(span[0], span[1], BEFORE_ARMING_QUERY, out);
+            } catch (KernelException | IllegalArgumentException e) {
+                // Then every page of the span may have been written: assumed so.
+                log.debug(String.format("reading [0x%x, 0x%x) before arming it failed, all of it assumed written: %s",
+                        span[0], span[1], e.getMessage()));
+                out.visit(span[0], span[1], 0);
+            }
+        }
+        if (!collectedUnowned.isEmpty()) {
+            List<long[]> both = Attribution.merge(out.toList(), Ranges.intersect(collectedUnowned, spans));
+            out.count = 0;
+            for (long[] r : both) {
+                out.visit(r[0], r[1], 0);
+            }
+        }
+    }
+
+    /**
+     * RegionTracked for the blocks allocated while no recording took the event (before the agent's own
+     * recording started, most often): committed at their arming, so that every reported block has one.
+     */
+    private static void announce(List<Block> blocks) {
+        if (blocks.isEmpty() || !TRACKED.isEnabled()) {
+            return;
+        }
+        for (Block b : blocks) {
+            new RegionTrackedEvent().commit(b.kind.eventName(), b.start, b.end, ARMED_LATE, b.id);
+        }
     }
 
     /**
@@ -549,6 +657,14 @@ public final class OffHeapTracker implements BlockSource {
     static final class WrittenRanges implements dev.dirtypages.kernel.pagemap.RegionVisitor {
         long[] ranges = new long[32];
         int count;
+
+        List<long[]> toList() {
+            List<long[]> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new long[] {ranges[2 * i], ranges[2 * i + 1]});
+            }
+            return out;
+        }
 
         @Override
         public void visit(long start, long end, long categories) {

@@ -81,4 +81,24 @@ final class Ranges {
         }
         return out;
     }
+
+    /** The parts two lists of sorted, disjoint {@code [start, end)} spans have in common, in address order. */
+    static List<long[]> intersect(List<long[]> a, List<long[]> b) {
+        List<long[]> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            long s = Math.max(a.get(i)[0], b.get(j)[0]);
+            long e = Math.min(a.get(i)[1], b.get(j)[1]);
+            if (s < e) {
+                out.add(new long[] {s, e});
+            }
+            if (a.get(i)[1] < b.get(j)[1]) {
+                i++;
+            } else {
+                j++;
+            }
+        }
+        return out;
+    }
 }

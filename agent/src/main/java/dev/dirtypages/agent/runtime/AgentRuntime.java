@@ -57,6 +57,8 @@ public final class AgentRuntime {
     private volatile Sampler sampler;
     private volatile Instrumentation instrumentation;
     private volatile OffHeapTracking offHeap;
+    /** Installed by premain, attached to the write tracking by the start-up thread (then {@link #offHeap}). */
+    private OffHeapTracking offHeapInstalled;
     private volatile Consumers consumers;
     private volatile Recording recording;
     private volatile boolean started;
@@ -124,6 +126,14 @@ public final class AgentRuntime {
             log.debug("not started: the JVM is shutting down");
             return;
         }
+        // Off-heap allocations are recorded from here on, whatever the start-up thread is doing: the bridge and the
+        // advice go in now, on the premain thread (a retransformation of three JDK classes, no system call), so
+        // that the blocks main allocates in its first lines are tracked. Nothing else is set up here.
+        long installing = System.nanoTime();
+        runtime.offHeapInstalled = OffHeapTracking.install(runtime.options, instrumentation, log, runtime.problems);
+        if (runtime.offHeapInstalled != null) {
+            log.debug("off-heap advice installed in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
+        }
         // Everything else happens off the premain thread: probing the kernel loads JNA and finding the heap
         // creates the platform MBean server, and both initialise java.util.logging, which must not happen
         // before the application's main has had a chance to choose its log manager.
@@ -146,8 +156,12 @@ public final class AgentRuntime {
     }
 
     private void run() {
+        OffHeapTracking installed = offHeapInstalled;
+        if (installed != null) {
+            installed.ignoreCurrentThread();   // JFR's and the probes' buffers are the agent's, not the application's
+        }
         try {
-            startTracking();
+            startTracking(installed);
         } finally {
             started = true;
         }
@@ -156,28 +170,41 @@ public final class AgentRuntime {
         }
     }
 
-    private void startTracking() {
+    /** Sets up write tracking; the off-heap blocks recorded since premain stop being recorded if it fails. */
+    private void startTracking(OffHeapTracking installed) {
+        boolean attached = false;
+        try {
+            attached = startTrackingAttaching(installed);
+        } finally {
+            if (installed != null && !attached) {
+                installed.detach();
+            }
+        }
+    }
+
+    /** @return whether {@code installed} (the off-heap tracking) was attached to the write tracking */
+    private boolean startTrackingAttaching(OffHeapTracking installed) {
         capabilities = CapabilityProbe.capabilities();
         // JFR started once the JVM's exit is under way prints an error on stdout ("too early in the VM
         // initialization sequence": the JVMTI phase has left LIVE). The shutdown hook takes the same lock, so JFR
         // is either set up before the exit gets past the hooks or not at all.
         synchronized (jfrStart) {
             if (shuttingDown || jvmShuttingDown()) {
-                return;
+                return false;
             }
             registerPeriodicEvents();
             startRecordingIfAsked();
         }
         if (options.regions().isEmpty()) {
             log.info("regions= is empty: nothing to track");
-            return;
+            return false;
         }
         if (!capabilities.writeTracking()) {
             for (Problem p : capabilities.problems()) {
                 problems.add(p.describe());
             }
             log.warn("write tracking is off, the application runs on: " + String.join("; ", problems));
-            return;
+            return false;
         }
         WriteTracker tracker;
         try {
@@ -185,7 +212,7 @@ public final class AgentRuntime {
         } catch (KernelException e) {
             problems.add(e.getMessage());
             log.warn("write tracking is off, the application runs on: " + e.getMessage());
-            return;
+            return false;
         }
         if (capabilities.userfaultfdSource().orElse(null) == Userfaultfd.Source.DEVICE) {
             log.info("userfaultfd from /dev/userfaultfd (the userfaultfd system call is refused here)");
@@ -200,16 +227,16 @@ public final class AgentRuntime {
                 log.warn("heap not tracked: " + discovery.problem());
             }
         }
-        OffHeapTracking blocks = OffHeapTracking.start(options, instrumentation, tracker, log, problems);
         if (shuttingDown) {
-            return;
+            return false;
         }
+        OffHeapTracking blocks = installed != null && installed.attach(tracker, problems) ? installed : null;
         if (tracked.list().isEmpty() && blocks == null) {
             // Nothing could be tracked (the heap under ZGC with regions=heap, say): no timer, no consumers.
             this.regions = tracked;
             tracker.close();
             log.warn("nothing is tracked (" + String.join("; ", problems) + "); no scans run");
-            return;
+            return false;
         }
         Sampler s = new Sampler(tracked, options, log);
         if (blocks != null) {
@@ -224,6 +251,7 @@ public final class AgentRuntime {
         this.consumers = c;
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())
                 + (recording == null ? "" : ", recording to " + options.file().get()));
+        return blocks != null;
     }
 
     /**

@@ -125,4 +125,12 @@ public final class OffHeapHooks {
     public static void ignoreCurrentThread() {
         state()[1] = 1;
     }
+
+    /**
+     * The calling thread's allocations are tracked again: for {@code premain}'s thread, the application's
+     * main thread, once the agent has installed itself on it.
+     */
+    public static void attendCurrentThread() {
+        state()[1] = 0;
+    }
 }

@@ -1,0 +1,56 @@
+package dev.dirtypages.agent.testapp;
+
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * An application as users write them: its first statement allocates an off-heap block, which it writes at once
+ * (long before the agent, starting on its own thread, can have armed anything) and again in rounds, at pages
+ * it knows. It never waits for the agent.
+ *
+ * <p>Output: {@code BLOCK <address> <bytes> <firstPage> <pages>} (the whole pages of the block), then
+ * {@code ROUND <n> <t0> <t1> <page>...} with page indexes from firstPage; round 1 is the write at once.
+ *
+ * <p>Usage: {@code FirstLineOffHeap <kind> <bytes> <rounds> <pagesPerRound> <pauseMillis> <seed>}.
+ */
+public final class FirstLineOffHeap {
+    private FirstLineOffHeap() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        OffHeap block = OffHeap.allocate(args[0], Long.parseLong(args[1]));
+        int rounds = Integer.parseInt(args[2]);
+        int perRound = Integer.parseInt(args[3]);
+        long pause = Long.parseLong(args[4]);
+        Random random = new Random(Long.parseLong(args[5]));
+        long firstPage = block.firstPage();
+        int pages = block.pages();
+        StringBuilder out = new StringBuilder();
+        for (int round = 1; round <= rounds; round++) {
+            TreeSet<Integer> chosen = new TreeSet<>();
+            while (chosen.size() < perRound) {
+                chosen.add(random.nextInt(pages));
+            }
+            long t0 = KnownHeapWrites.epochNanos();
+            for (int page : chosen) {
+                block.write(firstPage - block.address + page * KnownHeapWrites.PAGE
+                        + random.nextInt((int) KnownHeapWrites.PAGE));
+            }
+            long t1 = KnownHeapWrites.epochNanos();
+            if (round == 1) {
+                out.append("BLOCK ").append(block.address).append(' ').append(block.bytes).append(' ')
+                        .append(firstPage).append(' ').append(pages).append('\n');
+            }
+            out.append("ROUND ").append(round).append(' ').append(t0).append(' ').append(t1);
+            for (int page : chosen) {
+                out.append(' ').append(page);
+            }
+            System.out.println(out);
+            System.out.flush();
+            out.setLength(0);
+            if (round < rounds) {
+                Thread.sleep(pause);
+            }
+        }
+    }
+}
