@@ -59,9 +59,18 @@ public final class OffHeapTracker implements BlockSource {
             .exclude(PagemapBinding.PAGE_IS_PFNZERO)
             .anyOf(PagemapBinding.PAGE_IS_PRESENT | PagemapBinding.PAGE_IS_SWAPPED)
             .returning(PagemapBinding.PAGE_IS_WRITTEN).build();
-    /** Asked whether the event is enabled (a question about its type, not about this instance): no allocation per block. */
-    private static final RegionTrackedEvent TRACKED = new RegionTrackedEvent();
-    private static final RegionUntrackedEvent UNTRACKED = new RegionUntrackedEvent();
+    /**
+     * Asked whether the events are enabled (a question about their type, not about the instance): no allocation
+     * per block. In a class of their own, loaded once {@link #eventsReady}: loading an event class sets JFR's
+     * metadata up, which is kept off the premain thread and off the application's first allocations.
+     */
+    private static final class Events {
+        static final RegionTrackedEvent TRACKED = new RegionTrackedEvent();
+        static final RegionUntrackedEvent UNTRACKED = new RegionUntrackedEvent();
+    }
+
+    /** Whether the allocation and free paths commit events: from {@link #attach} on (JFR is set up by then). */
+    private volatile boolean eventsReady;
 
     /** Set once by {@link #attach}, before the sampler's first scan; null while the agent still starts. */
     private volatile WriteTracker tracker;
@@ -118,6 +127,10 @@ public final class OffHeapTracker implements BlockSource {
      *                must use another, so that frees never wait for them)
      */
     void attach(WriteTracker tracker) {
+        Events.TRACKED.isEnabled();
+        Events.UNTRACKED.isEnabled();
+        new BlockWritesEvent().isEnabled();
+        this.eventsReady = true;
         this.tracker = tracker;
     }
 
@@ -135,7 +148,7 @@ public final class OffHeapTracker implements BlockSource {
         }
         Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
         allocations.increment();
-        block.announced = TRACKED.isEnabled();
+        block.announced = eventsReady && Events.TRACKED.isEnabled();
         Block stale = live.put(address, block);
         if (stale != null) {
             // Its free went unseen (impossible through Unsafe.freeMemory): forget it without reporting its pages.
@@ -170,7 +183,7 @@ public final class OffHeapTracker implements BlockSource {
                 }
             }
         }
-        if (before != Block.UNTRACKED && UNTRACKED.isEnabled()) {
+        if (before != Block.UNTRACKED && eventsReady && Events.UNTRACKED.isEnabled()) {
             new RegionUntrackedEvent().commit(block.kind.eventName(), block.start, block.end, FREED, block.id);
         }
     }
@@ -181,6 +194,9 @@ public final class OffHeapTracker implements BlockSource {
                 armedBytes -= stale.size();
             }
             stale.state(Block.FREED);
+        }
+        if (!eventsReady) {
+            return;
         }
         new RegionUntrackedEvent().commit(stale.kind.eventName(), stale.start, stale.end,
                 "its address was allocated again before the agent saw it freed", stale.id);
@@ -433,7 +449,7 @@ public final class OffHeapTracker implements BlockSource {
      * recording started, most often): committed at their arming, so that every reported block has one.
      */
     private static void announce(List<Block> blocks) {
-        if (blocks.isEmpty() || !TRACKED.isEnabled()) {
+        if (blocks.isEmpty() || !Events.TRACKED.isEnabled()) {
             return;
         }
         for (Block b : blocks) {

@@ -1,8 +1,5 @@
 package dev.dirtypages.agent.offheap;
 
-import dev.dirtypages.agent.events.BlockWritesEvent;
-import dev.dirtypages.agent.events.RegionTrackedEvent;
-import dev.dirtypages.agent.events.RegionUntrackedEvent;
 import dev.dirtypages.agent.offheap.bridge.OffHeapHooks;
 import dev.dirtypages.agent.options.AgentOptions;
 import dev.dirtypages.agent.options.RegionKind;
@@ -182,13 +179,10 @@ public final class OffHeapTracking {
 
     /**
      * Loads and initialises what an allocation and a free run through before any application thread does:
-     * class loading inside an allocation is best kept out of the application's way. The JFR event classes are
-     * only loaded here (JFR itself is set up later, off the premain thread).
+     * class loading inside an allocation is best kept out of the application's way. Not the JFR events: they
+     * are loaded by {@link #attach}, off the premain thread.
      */
     private static void warmUp(OffHeapTracker tracker) {
-        new RegionTrackedEvent().isEnabled();
-        new RegionUntrackedEvent().isEnabled();
-        new BlockWritesEvent().isEnabled();
         new Block(0, RegionKind.UNSAFE, 4096, 8192).transition(Block.PENDING, Block.PENDING);
         Attribution.cover(List.of(new Attribution.Piece(0, 4096, 1)));
         tracker.liveBlocks();
