@@ -29,6 +29,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -77,6 +79,15 @@ public final class OffHeapTracker implements BlockSource {
     private final AgentLog log;
     private final int maxBlockEvents;
     private final ConcurrentHashMap<Long, Block> live = new ConcurrentHashMap<>();
+    /**
+     * Blocks freed before any scan armed them: the next scan reports their pages as written before arming (they
+     * may have been; nothing measured them). Bounded: beyond {@link #MAX_FREED_BEFORE_ARMING} (no scan for a
+     * long while: nobody reads them) the blocks are only counted.
+     */
+    private final ConcurrentLinkedQueue<Block> freedBeforeArming = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freedBeforeArmingCount = new AtomicInteger();
+    private final LongAdder freedBeforeArmingDropped = new LongAdder();
+    static final int MAX_FREED_BEFORE_ARMING = 1 << 16;
     private final AtomicLong ids = new AtomicLong();
     /** The thread scanning now: what it allocates meanwhile (buffers to read /proc, say) is the agent's own. */
     private volatile Thread scanning;
@@ -137,6 +148,7 @@ public final class OffHeapTracker implements BlockSource {
     /** Forgets every block recorded: for an agent whose write tracking could not start. */
     void forgetAll() {
         live.clear();
+        freedBeforeArming.clear();
     }
 
     // ---- the application's threads ----
@@ -167,7 +179,14 @@ public final class OffHeapTracker implements BlockSource {
         }
         frees.increment();
         int before = Block.PENDING;
-        if (!block.transition(Block.PENDING, Block.FREED)) {
+        if (block.transition(Block.PENDING, Block.FREED)) {
+            if (freedBeforeArmingCount.incrementAndGet() <= MAX_FREED_BEFORE_ARMING) {
+                freedBeforeArming.add(block);
+            } else {
+                freedBeforeArmingCount.decrementAndGet();
+                freedBeforeArmingDropped.increment();
+            }
+        } else {
             long waiting = System.nanoTime();
             synchronized (lock) {
                 // ARMED changes only under the lock; ARMING may still become UNTRACKED (registration refused).
@@ -341,6 +360,10 @@ public final class OffHeapTracker implements BlockSource {
         List<BlockPages> beforeArmingPerBlock = new ArrayList<>();
         List<Block> unannounced = new ArrayList<>();
         List<long[]> unowned = new ArrayList<>();
+        for (Block b; (b = freedBeforeArming.poll()) != null; ) {
+            freedBeforeArmingCount.decrementAndGet();
+            beforeArming.add(new Piece(b.pageStart, b.pageEnd, Attribution.bit(b.kind)));
+        }
         int next = 0;
         for (long[] span : spans) {
             written.count = 0;
@@ -632,7 +655,9 @@ public final class OffHeapTracker implements BlockSource {
         long collects = Math.max(1, collectsAtFree.get());
         return allocations.sum() + " allocations, " + frees.sum() + " frees (" + collectsAtFree.get()
                 + " of armed blocks: " + lockWaitNanos.sum() / collects + " ns waiting for the lock and "
-                + collectNanos.sum() / collects + " ns collecting on average), " + live.size() + " live";
+                + collectNanos.sum() / collects + " ns collecting on average), " + live.size() + " live"
+                + (freedBeforeArmingDropped.sum() == 0 ? "" : ", " + freedBeforeArmingDropped.sum()
+                + " freed before their arming while no scan ran, not reported");
     }
 
     private static final List<Set<RegionKind>> KIND_SETS = kindSets();

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * An application that allocates an off-heap block in the first statement of main and writes it at once, with
  * the agent at its defaults (only the interval and the file set): the block is tracked although the agent was
  * still starting, every page written is reported (those written before the block's first arming by the scan
- * that arms it, flagged {@code before-arming}), and from then on no quiet page is.
+ * that arms it, flagged {@code before-arming}), and from then on no quiet page is. A block written and freed
+ * before the agent could arm it has its pages reported as written before arming too.
  */
 @EnabledIfUserfaultfd
 class FirstLineOffHeapIT {
@@ -107,6 +108,18 @@ class FirstLineOffHeapIT {
             assertTrue(writtenUpTo.containsAll(beforeArming),
                     "an Unsafe block's pages reported as written before its arming that no round wrote: " + beforeArming);
         }
+        // A block written and freed before any scan: its pages are reported as written before arming.
+        String[] shortLived = run.stdout().lines().filter(l -> l.startsWith("SHORT ")).findFirst().orElseThrow()
+                .split(" ");
+        long shortFirstPage = Long.parseLong(shortLived[3]);
+        Set<Integer> shortReported = new TreeSet<>();
+        Recordings.scans(jfr, shortFirstPage, shortFirstPage + (64 << 12), Recordings.Reported.ASSUMED)
+                .forEach(s -> shortReported.addAll(s.pages()));
+        for (int i = 4; i < shortLived.length; i++) {
+            assertTrue(shortReported.contains(Integer.parseInt(shortLived[i])), "page " + shortLived[i]
+                    + " of the block freed before its arming not reported: " + shortReported);
+        }
+
         // From the scan after its arming on, no quiet page is reported.
         truth.assertNoneExtra(scans, arming.endNanos() + 1);
     }
