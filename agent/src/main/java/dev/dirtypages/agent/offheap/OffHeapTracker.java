@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The off-heap blocks: told of every allocation and free by the advice (on the application's threads), armed
+ * The off-heap blocks: told of every allocation and free by the hooks in the JDK (on the application's threads), armed
  * and scanned by the sampler.
  *
  * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and a

@@ -15,12 +15,12 @@ import java.util.function.LongBinaryOperator;
 import java.util.stream.Collectors;
 
 /**
- * Off-heap tracking, wired: the bridge in {@code java.base}, the advice on the JDK's allocation paths and the
+ * Off-heap tracking, wired: the bridge in {@code java.base}, the hooks on the JDK's allocation paths and the
  * {@link OffHeapTracker} they report to. Started only when {@code regions=} names an off-heap kind; with
  * {@code regions=heap} none of it is loaded and the JDK's classes are left as they are.
  *
  * <p>Two steps, on two threads. {@link #install} runs inside {@code premain}, on the thread that goes on to
- * run the application's {@code main}: it defines the bridge and installs the advice, so that every block
+ * run the application's {@code main}: it defines the bridge and adds the hooks, so that every block
  * allocated after {@code premain} returns is recorded, and touches nothing else (no kernel, no JNA, no JFR
  * set-up, no {@code java.util.logging}). {@link #attach} runs later on the agent's own start-up thread, once
  * the userfaultfd is open: the blocks recorded meanwhile are armed by the first scan, which reports what was
@@ -52,7 +52,7 @@ public final class OffHeapTracking {
     }
 
     /**
-     * Installs the bridge and the advice, and records allocations from now on (without arming them: that waits
+     * Installs the bridge and the hooks, and records allocations from now on (without arming them: that waits
      * for {@link #attach}). Cheap enough for {@code premain}: no system call but the JVM's own retransformation.
      * The calling thread's own allocations meanwhile are not recorded; afterwards they are (it is the
      * application's main thread under {@code -javaagent}).
@@ -67,10 +67,10 @@ public final class OffHeapTracking {
             return null;
         }
         int feature = Runtime.version().feature();
-        boolean arenas = feature >= AdviceInstaller.ARENA_FEATURE;
+        boolean arenas = feature >= AllocationHooks.ARENA_FEATURE;
         if (kinds.contains(RegionKind.ARENA) && !arenas) {
             kinds.remove(RegionKind.ARENA);
-            log.info("FFM arenas are tracked on JDK " + AdviceInstaller.ARENA_FEATURE + " and later (this is JDK "
+            log.info("FFM arenas are tracked on JDK " + AllocationHooks.ARENA_FEATURE + " and later (this is JDK "
                     + feature + ")");
             if (kinds.isEmpty()) {
                 return null;
@@ -91,16 +91,16 @@ public final class OffHeapTracking {
                 bridge.receivers(receiver(tracker, kinds, RegionKind.UNSAFE),
                         receiver(tracker, kinds, RegionKind.DIRECT), receiver(tracker, kinds, RegionKind.ARENA),
                         tracker::freed);
-                AdviceInstaller.Installed installed = AdviceInstaller.install(instrumentation, arenas);
-                if (!installed.transformed().contains(AdviceInstaller.UNSAFE)) {
-                    throw new IllegalStateException("the advice could not be installed on " + AdviceInstaller.UNSAFE
+                AllocationHooks.Installed installed = AllocationHooks.install(instrumentation, arenas);
+                if (!installed.transformed().contains(AllocationHooks.UNSAFE)) {
+                    throw new IllegalStateException("the hooks could not be added to " + AllocationHooks.UNSAFE
                             + (installed.errors().isEmpty() ? "" : ": " + String.join("; ", installed.errors())));
                 }
                 for (String error : installed.errors()) {
-                    log.debug("advice: " + error);
+                    log.debug("hooks: " + error);
                 }
-                log.debug("advice on " + installed.transformed().stream().sorted().collect(Collectors.joining(", "))
-                        + (arenas ? " (and " + AdviceInstaller.SEGMENT_FACTORIES + " when it loads)" : ""));
+                log.debug("hooks in " + installed.transformed().stream().sorted().collect(Collectors.joining(", "))
+                        );
             } finally {
                 bridge.attendCurrentThread();
             }
@@ -150,7 +150,7 @@ public final class OffHeapTracking {
 
     /**
      * Stops recording allocations and forgets the blocks recorded: the write tracking they waited for will not
-     * come. The advice stays in place; with no receiver, it returns after one volatile read.
+     * come. The hooks stay in place; with no receiver, it returns after one volatile read.
      */
     public void detach() {
         clear(bridge);
@@ -162,7 +162,7 @@ public final class OffHeapTracking {
             try {
                 bridge.clear();
             } catch (ReflectiveOperationException | RuntimeException ignored) {
-                // The receivers stay; the advice may be missing, so they may hear nothing.
+                // The receivers stay; the hooks may be missing, so they may hear nothing.
             }
         }
     }
