@@ -1,12 +1,11 @@
 package dev.dirtypages.kernel;
 
 import dev.dirtypages.kernel.libc.LibcBinding;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /** The base page size of this machine and the alignment arithmetic every range here needs. */
 public final class Pages {
@@ -25,7 +24,7 @@ public final class Pages {
     }
 
     private static long pageSize() {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/self/auxv"))) {
+        try (InputStream in = new FileInputStream("/proc/self/auxv")) {
             long size = fromAuxv(in.readAllBytes());
             if (size > 0) {
                 return size;

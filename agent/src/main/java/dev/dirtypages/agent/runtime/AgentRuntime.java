@@ -127,12 +127,12 @@ public final class AgentRuntime {
             return;
         }
         // Off-heap allocations are recorded from here on, whatever the start-up thread is doing: the bridge and the
-        // advice go in now, on the premain thread (a retransformation of three JDK classes, no system call), so
-        // that the blocks main allocates in its first lines are tracked. Nothing else is set up here.
+        // hooks go in now, on the premain thread (a retransformation of three or four JDK classes, no system call),
+        // so that the blocks main allocates in its first lines are tracked. Nothing else is set up here.
         long installing = System.nanoTime();
         runtime.offHeapInstalled = OffHeapTracking.install(runtime.options, instrumentation, log, runtime.problems);
         if (runtime.offHeapInstalled != null) {
-            log.debug("off-heap advice installed in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
+            log.debug("off-heap hooks added in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
         }
         // Everything else happens off the premain thread: probing the kernel loads JNA and finding the heap
         // creates the platform MBean server, and both initialise java.util.logging, which must not happen
