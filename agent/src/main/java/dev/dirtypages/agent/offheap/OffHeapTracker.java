@@ -171,6 +171,17 @@ public final class OffHeapTracker implements BlockSource {
         }
     }
 
+    /**
+     * A block of {@code kind} allocated before the hooks were in place (found alive at a dynamic attach): tracked
+     * like one just allocated, unless the hooks saw it already.
+     */
+    void found(RegionKind kind, long address, long bytes) {
+        Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
+        if (live.putIfAbsent(address, block) == null) {
+            allocations.increment();
+        }
+    }
+
     /** The block at {@code address} is about to be freed. */
     void freed(long address) {
         Block block = live.remove(address);

@@ -139,6 +139,42 @@ public final class OffHeapTracking {
         return true;
     }
 
+    /**
+     * For an agent attached to a running JVM: tracks the direct buffers alive now (their allocations came before
+     * the hooks), and says what cannot be found. Call once, after {@link #install}.
+     *
+     * @return one sentence for the start line and {@code dirtypages.AgentStatus}: what of the off-heap memory
+     *         allocated before the attach is tracked, and what is not
+     */
+    public String findAllocatedBeforeAttach(Instrumentation instrumentation) {
+        String found;
+        if (kinds.contains(RegionKind.DIRECT)) {
+            long[] bytes = {0};
+            try {
+                int n = LiveDirectBuffers.find(instrumentation, (address, size) -> {
+                    tracker.found(RegionKind.DIRECT, address, size);
+                    bytes[0] += size;
+                });
+                found = n + " direct buffers alive at the attach (" + bytes[0] + " bytes) found through their "
+                        + "cleaners and tracked";
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                found = "direct buffers alive at the attach not found (" + e + ")";
+            }
+        } else {
+            found = null;
+        }
+        StringBuilder missing = new StringBuilder();
+        if (kinds.contains(RegionKind.UNSAFE)) {
+            missing.append("Unsafe memory");
+        }
+        if (kinds.contains(RegionKind.ARENA)) {
+            missing.append(missing.length() == 0 ? "" : " and ").append("FFM arena segments");
+        }
+        String notFound = missing.length() == 0 ? null : missing + " allocated before the attach cannot be found "
+                + "and are not tracked (load the agent with -javaagent to track them from the start)";
+        return found == null ? notFound : notFound == null ? found : found + "; " + notFound;
+    }
+
     /** The calling thread's allocations are not recorded from now on: for the agent's own threads. */
     public void ignoreCurrentThread() {
         try {

@@ -59,6 +59,8 @@ public final class AgentRuntime {
     private volatile OffHeapTracking offHeap;
     /** Installed by premain, attached to the write tracking by the start-up thread (then {@link #offHeap}). */
     private OffHeapTracking offHeapInstalled;
+    /** After a dynamic attach: what of the off-heap memory allocated before it is tracked and what is not; else null. */
+    private volatile String offHeapBeforeAttach;
     private volatile Consumers consumers;
     private volatile Recording recording;
     private volatile boolean started;
@@ -133,6 +135,12 @@ public final class AgentRuntime {
         runtime.offHeapInstalled = OffHeapTracking.install(runtime.options, instrumentation, log, runtime.problems);
         if (runtime.offHeapInstalled != null) {
             log.debug("off-heap hooks added in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
+            if (attached) {
+                runtime.offHeapBeforeAttach = runtime.offHeapInstalled.findAllocatedBeforeAttach(instrumentation);
+                if (runtime.offHeapBeforeAttach != null) {
+                    log.info("attached to a running JVM: " + runtime.offHeapBeforeAttach);
+                }
+            }
         }
         // Everything else happens off the premain thread: probing the kernel loads JNA and finding the heap
         // creates the platform MBean server, and both initialise java.util.logging, which must not happen
@@ -383,6 +391,7 @@ public final class AgentRuntime {
         event.state = state();
         event.problems = String.join("; ", problems);
         event.options = options.describe();
+        event.offHeapBeforeAttach = offHeapBeforeAttach == null ? "" : offHeapBeforeAttach;
         event.kernel = String.format("%s, userfaultfd %s, features 0x%x, PAGEMAP_SCAN %s",
                 capabilities.kernelRelease(), capabilities.userfaultfdSource()
                         .map(src -> src == Userfaultfd.Source.DEVICE ? "via /dev/userfaultfd" : "via the system call")
