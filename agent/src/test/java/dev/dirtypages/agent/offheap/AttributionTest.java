@@ -134,4 +134,23 @@ class AttributionTest {
         assertEquals(5 * P, spans.get(1)[0]);
         assertEquals(6 * P, spans.get(1)[1]);
     }
+
+    @Test
+    void writtenPagesNoBlockOverlapsAreTheOnesLeftUncovered() {
+        Block a = block(1, RegionKind.DIRECT, 2 * P, 4 * P);            // pages [2, 4)
+        Block b = block(2, RegionKind.UNSAFE, 6 * P + 10, 7 * P);       // page 6
+        List<long[]> out = new ArrayList<>();
+        Attribution.uncovered(List.of(a, b), pages(0, 3, 5, 8, 9, 10), 3, out);
+        assertEquals(List.of(List.of(0L, 2 * P), List.of(5 * P, 6 * P), List.of(7 * P, 8 * P), List.of(9 * P, 10 * P)),
+                out.stream().map(r -> List.of(r[0], r[1])).collect(java.util.stream.Collectors.toList()));
+    }
+
+    @Test
+    void subtractingMeasuredPiecesLeavesTheRestWithTheirKinds() {
+        List<Piece> assumed = List.of(new Piece(0, 10 * P, DIRECT), new Piece(12 * P, 14 * P, UNSAFE));
+        List<Piece> measured = List.of(new Piece(2 * P, 3 * P, UNSAFE), new Piece(5 * P, 13 * P, DIRECT));
+        assertEquals(List.of(new Piece(0, 2 * P, DIRECT), new Piece(3 * P, 5 * P, DIRECT),
+                new Piece(13 * P, 14 * P, UNSAFE)), Attribution.subtract(assumed, measured));
+        assertEquals(assumed, Attribution.subtract(assumed, List.of()));
+    }
 }

@@ -49,4 +49,17 @@ class RangesTest {
         assertArrayEquals(new int[] {0, 1}, c.get(0));
         assertArrayEquals(new int[] {2, 2}, c.get(1));
     }
+
+    @Test
+    void intersectionOfTwoSpanListsIsWhatBothCover() {
+        List<long[]> a = List.of(new long[] {0, 10 * P}, new long[] {20 * P, 30 * P});
+        List<long[]> b = List.of(new long[] {5 * P, 22 * P}, new long[] {25 * P, 26 * P}, new long[] {29 * P, 40 * P});
+        List<long[]> both = Ranges.intersect(a, b);
+        assertEquals(4, both.size());
+        assertArrayEquals(new long[] {5 * P, 10 * P}, both.get(0));
+        assertArrayEquals(new long[] {20 * P, 22 * P}, both.get(1));
+        assertArrayEquals(new long[] {25 * P, 26 * P}, both.get(2));
+        assertArrayEquals(new long[] {29 * P, 30 * P}, both.get(3));
+        assertTrue(Ranges.intersect(a, List.of()).isEmpty());
+    }
 }
