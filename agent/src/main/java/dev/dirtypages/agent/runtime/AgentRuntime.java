@@ -63,6 +63,8 @@ public final class AgentRuntime {
     private volatile String offHeapBeforeAttach;
     private volatile Consumers consumers;
     private volatile Recording recording;
+    /** Guarded by {@link #jfrStart}: opened by the start-up thread, closed by the shutdown hook. */
+    private ChannelServer channel;
     private volatile boolean started;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
     private volatile boolean shuttingDown;
@@ -173,9 +175,14 @@ public final class AgentRuntime {
         } finally {
             started = true;
         }
-        if (!shuttingDown) {
-            options.channel().ifPresent(dir -> ChannelServer.open(dir, Optional.ofNullable(consumers), this::state, log));
-        }
+        options.channel().ifPresent(dir -> {
+            synchronized (jfrStart) {
+                // Under the hook's lock: the channel is either opened before the hook runs (and closed by it) or not.
+                if (!shuttingDown) {
+                    channel = ChannelServer.open(dir, Optional.ofNullable(consumers), this::state, log).orElse(null);
+                }
+            }
+        });
     }
 
     /** Sets up write tracking; the off-heap blocks recorded since premain stop being recorded if it fails. */
@@ -434,27 +441,36 @@ public final class AgentRuntime {
     }
 
     /**
-     * Stops the timer and flushes the last interval. JFR's own shutdown runs beside this in no set order; its
-     * end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whatever this scan has not, and
+     * The agent's one shutdown hook: stops the timer, flushes the last interval, then closes the channel. JFR's
+     * own shutdown runs beside this in no set order; its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whatever this scan has not, and
      * after it this scan emits nothing (it still serves the in-process consumers).
      */
     private void shutdown() {
+        ChannelServer openChannel;
         synchronized (jfrStart) {
             shuttingDown = true;
+            openChannel = channel;
         }
-        Sampler s = sampler;
-        if (s == null) {
-            return;
-        }
-        s.stop(SHUTDOWN_WAIT_MILLIS);
         try {
-            s.scanNow(Sampler.SHUTDOWN);
-        } catch (RuntimeException e) {
-            log.debug("final scan failed: " + e);
-        }
-        OffHeapTracking blocks = offHeap;
-        if (blocks != null) {
-            log.debug("off-heap: " + blocks.stats());
+            Sampler s = sampler;
+            if (s == null) {
+                return;
+            }
+            s.stop(SHUTDOWN_WAIT_MILLIS);
+            try {
+                s.scanNow(Sampler.SHUTDOWN);
+            } catch (RuntimeException e) {
+                log.debug("final scan failed: " + e);
+            }
+            OffHeapTracking blocks = offHeap;
+            if (blocks != null) {
+                log.debug("off-heap: " + blocks.stats());
+            }
+        } finally {
+            // After the final scan: closing first would cut a consumer off in the middle of its last checkpoint.
+            if (openChannel != null) {
+                openChannel.close();
+            }
         }
     }
 }
