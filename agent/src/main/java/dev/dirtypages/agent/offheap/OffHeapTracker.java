@@ -102,7 +102,7 @@ public final class OffHeapTracker implements BlockSource {
      * while that scan ran had those writes taken from its pages before its arming, so its arming reports them.
      * Used by the sampler thread only.
      */
-    private List<long[]> collectedUnowned = List.of();
+    private List<Span> collectedUnowned = List.of();
     private long armedBytes;
     /** Blocks armed so far: the last one's arming number. */
     private long armings;
@@ -189,8 +189,8 @@ public final class OffHeapTracker implements BlockSource {
             return;
         }
         frees.increment();
-        int before = Block.PENDING;
-        if (block.transition(Block.PENDING, Block.FREED)) {
+        Block.State before = Block.State.PENDING;
+        if (block.transition(Block.State.PENDING, Block.State.FREED)) {
             if (freedBeforeArmingCount.incrementAndGet() <= MAX_FREED_BEFORE_ARMING) {
                 freedBeforeArming.add(block);
             } else {
@@ -202,18 +202,18 @@ public final class OffHeapTracker implements BlockSource {
             synchronized (lock) {
                 // ARMED changes only under the lock; ARMING may still become UNTRACKED (registration refused).
                 before = block.state();
-                if (before == Block.ARMED) {
+                if (before == Block.State.ARMED) {
                     long collecting = System.nanoTime();
                     lockWaitNanos.add(collecting - waiting);
                     collectAtFree(block);
                     collectNanos.add(System.nanoTime() - collecting);
-                    block.state(Block.FREED);
-                } else if (before == Block.ARMING && !block.transition(Block.ARMING, Block.FREED)) {
+                    block.state(Block.State.FREED);
+                } else if (before == Block.State.ARMING && !block.transition(Block.State.ARMING, Block.State.FREED)) {
                     before = block.state();
                 }
             }
         }
-        if (before != Block.UNTRACKED && eventsReady && Events.UNTRACKED.isEnabled()) {
+        if (before != Block.State.UNTRACKED && eventsReady && Events.UNTRACKED.isEnabled()) {
             new RegionUntrackedEvent().commit(block.kind.eventName(), block.start, block.end, FREED, block.id);
         }
     }
@@ -223,7 +223,7 @@ public final class OffHeapTracker implements BlockSource {
             if (armed.remove(stale.start, stale)) {
                 armedBytes -= stale.size();
             }
-            stale.state(Block.FREED);
+            stale.state(Block.State.FREED);
         }
         if (!eventsReady) {
             return;
@@ -322,7 +322,7 @@ public final class OffHeapTracker implements BlockSource {
         long[] reregistered = {0};
         List<Block> fresh = new ArrayList<>();
         for (Block b : live.values()) {
-            if (b.state() == Block.PENDING && b.transition(Block.PENDING, Block.ARMING)) {
+            if (b.state() == Block.State.PENDING && b.transition(Block.State.PENDING, Block.State.ARMING)) {
                 fresh.add(b);
             }
         }
@@ -334,14 +334,14 @@ public final class OffHeapTracker implements BlockSource {
             // /proc/self/maps unreadable, say: the blocks wait for the next scan.
             log.debug("registering new off-heap blocks failed, retried next scan: " + e);
             for (Block b : fresh) {
-                b.transition(Block.ARMING, Block.PENDING);
+                b.transition(Block.State.ARMING, Block.State.PENDING);
             }
             arming = List.of();
         }
 
         List<Piece> pieces;
         List<BlockPages> perBlock;
-        List<long[]> spans;
+        List<Span> spans;
         synchronized (lock) {
             spans = ours.join(Attribution.merge(Attribution.spans(armed.values()), Attribution.spans(arming)), JOIN_GAP);
             pieces = carriedPieces;
@@ -370,17 +370,17 @@ public final class OffHeapTracker implements BlockSource {
         List<Piece> beforeArming = new ArrayList<>();
         List<BlockPages> beforeArmingPerBlock = new ArrayList<>();
         List<Block> unannounced = new ArrayList<>();
-        List<long[]> unowned = new ArrayList<>();
+        List<Span> unowned = new ArrayList<>();
         for (Block b; (b = freedBeforeArming.poll()) != null; ) {
             freedBeforeArmingCount.decrementAndGet();
             beforeArming.add(new Piece(b.pageStart, b.pageEnd, Attribution.bit(b.kind)));
         }
         int next = 0;
-        for (long[] span : spans) {
+        for (Span span : spans) {
             written.count = 0;
             early.count = 0;
             armingHere.clear();
-            for (; next < arming.size() && arming.get(next).pageStart < span[1]; next++) {
+            for (; next < arming.size() && arming.get(next).pageStart < span.end(); next++) {
                 armingHere.add(arming.get(next));
             }
             synchronized (lock) {
@@ -388,10 +388,10 @@ public final class OffHeapTracker implements BlockSource {
                 readBeforeArming(armingHere, early);
                 boolean collected = true;
                 try {
-                    tracker.collect(span[0], span[1], written, repairs);
+                    tracker.collect(span.start(), span.end(), written, repairs);
                 } catch (KernelException | IllegalArgumentException e) {
                     collected = false;
-                    log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span[0], span[1],
+                    log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span.start(), span.end(),
                             e.getMessage()));
                 }
                 // The blocks armed before this collection own what it found; a block armed by it starts its first
@@ -406,8 +406,8 @@ public final class OffHeapTracker implements BlockSource {
                 }
                 for (Block b : armingHere) {
                     if (!collected) {
-                        b.transition(Block.ARMING, Block.PENDING); // not armed: the next scan tries again
-                    } else if (b.transition(Block.ARMING, Block.ARMED)) {
+                        b.transition(Block.State.ARMING, Block.State.PENDING); // not armed: the next scan tries again
+                    } else if (b.transition(Block.State.ARMING, Block.State.ARMED)) {
                         b.armingNumber = ++armings;
                         Block replaced = armed.put(b.start, b);
                         if (replaced != null && replaced != b) {
@@ -458,22 +458,22 @@ public final class OffHeapTracker implements BlockSource {
         if (blocks.isEmpty()) {
             return;
         }
-        List<long[]> spans = Attribution.spans(blocks);
-        for (long[] span : spans) {
+        List<Span> spans = Attribution.spans(blocks);
+        for (Span span : spans) {
             try {
-                tracker.scanner().scan(span[0], span[1], BEFORE_ARMING_QUERY, out);
+                tracker.scanner().scan(span.start(), span.end(), BEFORE_ARMING_QUERY, out);
             } catch (KernelException | IllegalArgumentException e) {
                 // Then every page of the span may have been written: assumed so.
                 log.debug(String.format("reading [0x%x, 0x%x) before arming it failed, all of it assumed written: %s",
-                        span[0], span[1], e.getMessage()));
-                out.visit(span[0], span[1], 0);
+                        span.start(), span.end(), e.getMessage()));
+                out.visit(span.start(), span.end(), 0);
             }
         }
         if (!collectedUnowned.isEmpty()) {
-            List<long[]> both = Attribution.merge(out.toList(), Ranges.intersect(collectedUnowned, spans));
+            List<Span> both = Attribution.merge(out.toList(), Ranges.intersect(collectedUnowned, spans));
             out.count = 0;
-            for (long[] r : both) {
-                out.visit(r[0], r[1], 0);
+            for (Span r : both) {
+                out.visit(r.start(), r.end(), 0);
             }
         }
     }
@@ -537,7 +537,7 @@ public final class OffHeapTracker implements BlockSource {
             e.size = b.size();
             e.writtenPages = c.pages();
             e.writtenBytes = c.pages() * Pages.SIZE;
-            e.freed = b.state() == Block.FREED;
+            e.freed = b.state() == Block.State.FREED;
             e.commit();
         }
     }
@@ -558,29 +558,29 @@ public final class OffHeapTracker implements BlockSource {
         if (fresh.isEmpty()) {
             return fresh;
         }
-        List<long[]> failed = new ArrayList<>();
+        List<Span> failed = new ArrayList<>();
         List<String> failedWhy = new ArrayList<>();
-        List<long[]> spans = Attribution.spans(fresh);
+        List<Span> spans = Attribution.spans(fresh);
         // 1. The stretches of the fresh spans that are not registered.
-        List<long[]> missing = new ArrayList<>();
+        List<Span> missing = new ArrayList<>();
         for (int[] cluster : Ranges.clusters(spans, CLUSTER_GAP)) {
-            long hullStart = spans.get(cluster[0])[0];
-            long hullEnd = spans.get(cluster[1])[1];
+            long hullStart = spans.get(cluster[0]).start();
+            long hullEnd = spans.get(cluster[1]).end();
             List<PageRegion> unregistered;
             try {
                 unregistered = tracker.scanner().scan(hullStart, hullEnd, ScanQuery.NOT_WP_ALLOWED);
             } catch (KernelException | IllegalArgumentException e) {
-                failed.add(new long[] {hullStart, hullEnd});
+                failed.add(new Span(hullStart, hullEnd));
                 failedWhy.add(e.getMessage());
                 continue;
             }
             int i = cluster[0];
             for (PageRegion u : unregistered) {
-                while (i <= cluster[1] && spans.get(i)[1] <= u.start()) {
+                while (i <= cluster[1] && spans.get(i).end() <= u.start()) {
                     i++;
                 }
-                for (int j = i; j <= cluster[1] && spans.get(j)[0] < u.end(); j++) {
-                    missing.add(new long[] {Math.max(u.start(), spans.get(j)[0]), Math.min(u.end(), spans.get(j)[1])});
+                for (int j = i; j <= cluster[1] && spans.get(j).start() < u.end(); j++) {
+                    missing.add(new Span(Math.max(u.start(), spans.get(j).start()), Math.min(u.end(), spans.get(j).end())));
                 }
             }
         }
@@ -588,10 +588,10 @@ public final class OffHeapTracker implements BlockSource {
         if (!missing.isEmpty()) {
             List<Mapping> maps = ProcMaps.self();
             Set<Long> done = new HashSet<>();
-            for (long[] stretch : missing) {
-                for (Mapping m : ProcMaps.overlapping(maps, stretch[0], stretch[1])) {
-                    long s = Math.max(m.start(), stretch[0]);
-                    long e = Math.min(m.end(), stretch[1]);
+            for (Span stretch : missing) {
+                for (Mapping m : ProcMaps.overlapping(maps, stretch.start(), stretch.end())) {
+                    long s = Math.max(m.start(), stretch.start());
+                    long e = Math.min(m.end(), stretch.end());
                     boolean whole = m.anonymous() && m.writable() && !m.shared();
                     if (whole && !done.add(m.start())) {
                         continue; // registered whole a moment ago, for another stretch
@@ -610,7 +610,7 @@ public final class OffHeapTracker implements BlockSource {
                             tracker.userfaultfd().register(s, e);
                             ours.add(s, e);
                         } catch (KernelException second) {
-                            failed.add(new long[] {s, e});
+                            failed.add(new Span(s, e));
                             failedWhy.add(second.getMessage());
                         }
                     }
@@ -619,11 +619,11 @@ public final class OffHeapTracker implements BlockSource {
         }
         // 3. Registered, but by us or by another userfaultfd? Registering again is a no-op for our own
         // registration (it neither splits nor touches the pages) and EBUSY for another's.
-        for (long[] span : spans) {
-            if (!ours.contains(span[0], span[1])) {
+        for (Span span : spans) {
+            if (!ours.contains(span.start(), span.end())) {
                 try {
-                    tracker.userfaultfd().register(span[0], span[1]);
-                    ours.add(span[0], span[1]);
+                    tracker.userfaultfd().register(span.start(), span.end());
+                    ours.add(span.start(), span.end());
                 } catch (KernelException e) {
                     failed.add(span);
                     failedWhy.add(e.getMessage());
@@ -637,13 +637,13 @@ public final class OffHeapTracker implements BlockSource {
         for (Block b : fresh) {
             String reason = null;
             for (int i = 0; i < failed.size() && reason == null; i++) {
-                if (b.pageStart < failed.get(i)[1] && b.pageEnd > failed.get(i)[0]) {
+                if (b.pageStart < failed.get(i).end() && b.pageEnd > failed.get(i).start()) {
                     reason = failedWhy.get(i);
                 }
             }
             if (reason == null) {
                 ok.add(b);
-            } else if (b.transition(Block.ARMING, Block.UNTRACKED)) {
+            } else if (b.transition(Block.State.ARMING, Block.State.UNTRACKED)) {
                 refused.add(b);
                 why.add(reason);
                 if (untrackableLogged++ < 10) {
@@ -710,10 +710,10 @@ public final class OffHeapTracker implements BlockSource {
         long[] ranges = new long[32];
         int count;
 
-        List<long[]> toList() {
-            List<long[]> out = new ArrayList<>(count);
+        List<Span> toList() {
+            List<Span> out = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                out.add(new long[] {ranges[2 * i], ranges[2 * i + 1]});
+                out.add(new Span(ranges[2 * i], ranges[2 * i + 1]));
             }
             return out;
         }

@@ -70,11 +70,13 @@ public final class OffHeapTracking {
         boolean arenas = feature >= AllocationHooks.ARENA_FEATURE;
         if (kinds.contains(RegionKind.ARENA) && !arenas) {
             kinds.remove(RegionKind.ARENA);
-            log.info("FFM arenas are tracked on JDK " + AllocationHooks.ARENA_FEATURE + " and later (this is JDK "
-                    + feature + ")");
+            String why = "FFM arenas are tracked on JDK " + AllocationHooks.ARENA_FEATURE + " and later (this is JDK "
+                    + feature + ")";
             if (kinds.isEmpty()) {
+                log.info(why);
                 return null;
             }
+            log.debug(why); // with regions=all, the default, on JDK 17 to 21: no news, and no line before main
         }
         if (instrumentation == null || !instrumentation.isRetransformClassesSupported()) {
             problems.add("off-heap memory is not tracked: the JVM does not let the agent retransform classes");
@@ -219,7 +221,7 @@ public final class OffHeapTracking {
      * are loaded by {@link #attach}, off the premain thread.
      */
     private static void warmUp(OffHeapTracker tracker) {
-        new Block(0, RegionKind.UNSAFE, 4096, 8192).transition(Block.PENDING, Block.PENDING);
+        new Block(0, RegionKind.UNSAFE, 4096, 8192).transition(Block.State.PENDING, Block.State.PENDING);
         Attribution.cover(List.of(new Attribution.Piece(0, 4096, 1)));
         tracker.liveBlocks();
         // The kind constants are copied into this class at compile time; the template itself is never loaded.
