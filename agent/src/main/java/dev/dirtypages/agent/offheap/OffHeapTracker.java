@@ -11,11 +11,8 @@ import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;
-import dev.dirtypages.kernel.pagemap.PageRegion;
 import dev.dirtypages.kernel.pagemap.PagemapBinding;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
-import dev.dirtypages.kernel.proc.Mapping;
-import dev.dirtypages.kernel.proc.ProcMaps;
 import dev.dirtypages.kernel.track.RepairListener;
 import dev.dirtypages.kernel.track.WriteTracker;
 import java.util.ArrayList;
@@ -23,7 +20,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,6 +72,8 @@ public final class OffHeapTracker implements BlockSource {
 
     /** Set once by {@link #attach}, before the sampler's first scan; null while the agent still starts. */
     private volatile WriteTracker tracker;
+    /** Registers the fresh blocks' memory; set with {@link #tracker}, used by the sampler thread only. */
+    private volatile Registrar registrar;
     private final AgentLog log;
     private final int maxBlockEvents;
     private final ConcurrentHashMap<Long, Block> live = new ConcurrentHashMap<>();
@@ -112,14 +110,8 @@ public final class OffHeapTracker implements BlockSource {
     private final AtomicLong collectsAtFree = new AtomicLong();
     private final LongAdder lockWaitNanos = new LongAdder();
     private final LongAdder collectNanos = new LongAdder();
-    private long vmaRegistrations;
-    /** Memory this tracker registered (whole mappings, mostly); used by the sampler thread only. */
-    private final Ranges ours = new Ranges();
-    /** Fresh blocks at most this far apart are checked for registration by one scan of the stretch around them. */
-    static final long CLUSTER_GAP = 16L << 20;
     /** Spans of armed pages at most this far apart, in memory registered here, are collected by one ioctl. */
     static final long JOIN_GAP = 64L << 10;
-    private int untrackableLogged;
 
     /**
      * Records allocations at once; arms nothing until {@link #attach}.
@@ -142,6 +134,7 @@ public final class OffHeapTracker implements BlockSource {
         Events.UNTRACKED.isEnabled();
         new BlockWritesEvent().isEnabled();
         this.eventsReady = true;
+        this.registrar = new Registrar(tracker, log);
         this.tracker = tracker;
     }
 
@@ -329,7 +322,7 @@ public final class OffHeapTracker implements BlockSource {
         fresh.sort(Comparator.comparingLong(b -> b.start));
         List<Block> arming;
         try {
-            arming = register(fresh, refused, refusedWhy);
+            arming = registrar.register(fresh, refused, refusedWhy);
         } catch (RuntimeException e) {
             // /proc/self/maps unreadable, say: the blocks wait for the next scan.
             log.debug("registering new off-heap blocks failed, retried next scan: " + e);
@@ -343,7 +336,7 @@ public final class OffHeapTracker implements BlockSource {
         List<BlockPages> perBlock;
         List<Span> spans;
         synchronized (lock) {
-            spans = ours.join(Attribution.merge(Attribution.spans(armed.values()), Attribution.spans(arming)), JOIN_GAP);
+            spans = registrar.join(Attribution.merge(Attribution.spans(armed.values()), Attribution.spans(arming)), JOIN_GAP);
             pieces = carriedPieces;
             perBlock = carriedBlocks;
             carriedPieces = new ArrayList<>();
@@ -539,125 +532,6 @@ public final class OffHeapTracker implements BlockSource {
             e.writtenBytes = c.pages() * Pages.SIZE;
             e.freed = b.state() == Block.State.FREED;
             e.commit();
-        }
-    }
-
-    /**
-     * Makes sure the memory of {@code fresh} (sorted) is registered with this tracker's userfaultfd: a
-     * stretch that is not is registered as the whole mapping it lies in (registering part of a mapping would
-     * split it into several VMAs; registering whole ones lets the kernel merge neighbours instead). A range
-     * another userfaultfd registered first is refused (EBUSY) and left to its owner, with the blocks in it.
-     *
-     * <p>System calls per scan: one {@code PAGEMAP_SCAN} per cluster of fresh blocks (to find what is not
-     * registered), and registrations only where something is not, or where registered memory is not known to be
-     * this tracker's own (to tell whether another userfaultfd owns it).
-     *
-     * @return the blocks that can be armed
-     */
-    private List<Block> register(List<Block> fresh, List<Block> refused, List<String> why) {
-        if (fresh.isEmpty()) {
-            return fresh;
-        }
-        List<Span> failed = new ArrayList<>();
-        List<String> failedWhy = new ArrayList<>();
-        List<Span> spans = Attribution.spans(fresh);
-        // 1. The stretches of the fresh spans that are not registered.
-        List<Span> missing = new ArrayList<>();
-        for (int[] cluster : Ranges.clusters(spans, CLUSTER_GAP)) {
-            long hullStart = spans.get(cluster[0]).start();
-            long hullEnd = spans.get(cluster[1]).end();
-            List<PageRegion> unregistered;
-            try {
-                unregistered = tracker.scanner().scan(hullStart, hullEnd, ScanQuery.NOT_WP_ALLOWED);
-            } catch (KernelException | IllegalArgumentException e) {
-                failed.add(new Span(hullStart, hullEnd));
-                failedWhy.add(e.getMessage());
-                continue;
-            }
-            int i = cluster[0];
-            for (PageRegion u : unregistered) {
-                while (i <= cluster[1] && spans.get(i).end() <= u.start()) {
-                    i++;
-                }
-                for (int j = i; j <= cluster[1] && spans.get(j).start() < u.end(); j++) {
-                    missing.add(new Span(Math.max(u.start(), spans.get(j).start()), Math.min(u.end(), spans.get(j).end())));
-                }
-            }
-        }
-        // 2. Register them as whole mappings.
-        if (!missing.isEmpty()) {
-            List<Mapping> maps = ProcMaps.self();
-            Set<Long> done = new HashSet<>();
-            for (Span stretch : missing) {
-                for (Mapping m : ProcMaps.overlapping(maps, stretch.start(), stretch.end())) {
-                    long s = Math.max(m.start(), stretch.start());
-                    long e = Math.min(m.end(), stretch.end());
-                    boolean whole = m.anonymous() && m.writable() && !m.shared();
-                    if (whole && !done.add(m.start())) {
-                        continue; // registered whole a moment ago, for another stretch
-                    }
-                    try {
-                        if (whole) {
-                            tracker.userfaultfd().register(m.start(), m.end());
-                            ours.add(m.start(), m.end());
-                            vmaRegistrations++;
-                        } else {
-                            tracker.userfaultfd().register(s, e);
-                            ours.add(s, e);
-                        }
-                    } catch (KernelException first) {
-                        try {
-                            tracker.userfaultfd().register(s, e);
-                            ours.add(s, e);
-                        } catch (KernelException second) {
-                            failed.add(new Span(s, e));
-                            failedWhy.add(second.getMessage());
-                        }
-                    }
-                }
-            }
-        }
-        // 3. Registered, but by us or by another userfaultfd? Registering again is a no-op for our own
-        // registration (it neither splits nor touches the pages) and EBUSY for another's.
-        for (Span span : spans) {
-            if (!ours.contains(span.start(), span.end())) {
-                try {
-                    tracker.userfaultfd().register(span.start(), span.end());
-                    ours.add(span.start(), span.end());
-                } catch (KernelException e) {
-                    failed.add(span);
-                    failedWhy.add(e.getMessage());
-                }
-            }
-        }
-        if (failed.isEmpty()) {
-            return fresh;
-        }
-        List<Block> ok = new ArrayList<>(fresh.size());
-        for (Block b : fresh) {
-            String reason = null;
-            for (int i = 0; i < failed.size() && reason == null; i++) {
-                if (b.pageStart < failed.get(i).end() && b.pageEnd > failed.get(i).start()) {
-                    reason = failedWhy.get(i);
-                }
-            }
-            if (reason == null) {
-                ok.add(b);
-            } else if (b.transition(Block.State.ARMING, Block.State.UNTRACKED)) {
-                refused.add(b);
-                why.add(reason);
-                if (untrackableLogged++ < 10) {
-                    log.warn("not tracking " + b + ": " + reason);
-                }
-            }
-        }
-        return ok;
-    }
-
-    /** Mappings registered whole so far. */
-    long vmaRegistrations() {
-        synchronized (lock) {
-            return vmaRegistrations;
         }
     }
 
