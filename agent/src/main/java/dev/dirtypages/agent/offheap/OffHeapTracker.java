@@ -1,16 +1,11 @@
 package dev.dirtypages.agent.offheap;
 
-import dev.dirtypages.agent.events.BlockWritesEvent;
-import dev.dirtypages.agent.events.RegionTrackedEvent;
-import dev.dirtypages.agent.events.RegionUntrackedEvent;
-import dev.dirtypages.agent.offheap.Attribution.BlockCount;
 import dev.dirtypages.agent.offheap.Attribution.BlockPages;
 import dev.dirtypages.agent.offheap.Attribution.Piece;
 import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.KernelException;
-import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.pagemap.PagemapBinding;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
 import dev.dirtypages.kernel.track.RepairListener;
@@ -31,42 +26,33 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The off-heap blocks: told of every allocation and free by the hooks in the JDK (on the application's threads), armed
- * and scanned by the sampler.
+ * The off-heap blocks: told of every allocation and free by the hooks in the JDK (on the application's threads),
+ * armed and scanned by the sampler. The registration of their memory is the {@link Registrar}'s, their events
+ * are {@link BlockEvents}', which pages are whose is {@link Attribution}'s.
  *
- * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and a
- * {@code dirtypages.RegionTracked} event with the allocation's stack trace is committed. <b>Arming</b>
- * (sampler, at the next scan): the memory's mappings are registered whole if they are not yet (so that
- * thousands of blocks never split them into thousands of VMAs), then the block's pages are armed by the same
- * report-and-re-arm scan that collects the armed blocks; its first reported interval starts there. <b>Free</b>
- * (freeing thread, before the memory is released): a pending block is dropped; an armed one has its pages
- * collected at once (one {@code PAGEMAP_SCAN}), so that its writes up to the free are reported under its
- * name by the next scan and nothing written to the address after the free ever is.
+ * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and, once JFR is
+ * set up, a {@code dirtypages.RegionTracked} event with the allocation's stack trace is committed. Blocks are
+ * recorded from {@code premain} on; nothing is armed before {@link #attach}. <b>Arming</b> (sampler, at the
+ * next scan): the memory's mappings are registered whole if they are not yet (so that thousands of blocks never
+ * split them into thousands of VMAs); the pages that may have been written since the allocation are read; then
+ * the block's pages are armed by the same report-and-re-arm scan that collects the armed blocks: its first
+ * measured interval starts there, and that scan reports what was read as written before arming. <b>Free</b>
+ * (freeing thread, before the memory is released): a pending block is handed to the next scan, which reports
+ * its pages as written before arming; an armed one has its written pages read at once (one
+ * {@code PAGEMAP_SCAN}), so that its writes up to the free are reported under its name by the next scan and
+ * nothing written to the address after the free ever is.
  *
  * <p>Registrations are never undone while the agent runs: a page may belong to other blocks, and a mapping
  * whose pages are not armed costs nothing (a page is write-protected only when a tracked block's span is
  * armed; the rest of the mapping is never armed and never faults).
  */
 public final class OffHeapTracker implements BlockSource {
-    static final String ALLOCATED = "allocated; armed by the next scan";
-    static final String FREED = "freed";
-    static final String ARMED_LATE = "allocated while no recording took this event; armed by this scan";
     /** Pages that may hold writes: written since armed (or never armed), present or swapped, not the zero page. */
     static final ScanQuery BEFORE_ARMING_QUERY = ScanQuery.builder()
             .require(PagemapBinding.PAGE_IS_WRITTEN)
             .exclude(PagemapBinding.PAGE_IS_PFNZERO)
             .anyOf(PagemapBinding.PAGE_IS_PRESENT | PagemapBinding.PAGE_IS_SWAPPED)
             .returning(PagemapBinding.PAGE_IS_WRITTEN).build();
-    /**
-     * Asked whether the events are enabled (a question about their type, not about the instance): no allocation
-     * per block. In a class of their own, loaded once {@link #eventsReady}: loading an event class sets JFR's
-     * metadata up, which is kept off the premain thread and off the application's first allocations.
-     */
-    private static final class Events {
-        static final RegionTrackedEvent TRACKED = new RegionTrackedEvent();
-        static final RegionUntrackedEvent UNTRACKED = new RegionUntrackedEvent();
-    }
-
     /** Whether the allocation and free paths commit events: from {@link #attach} on (JFR is set up by then). */
     private volatile boolean eventsReady;
 
@@ -130,9 +116,7 @@ public final class OffHeapTracker implements BlockSource {
      *                must use another, so that frees never wait for them)
      */
     void attach(WriteTracker tracker) {
-        Events.TRACKED.isEnabled();
-        Events.UNTRACKED.isEnabled();
-        new BlockWritesEvent().isEnabled();
+        BlockEvents.load();
         this.eventsReady = true;
         this.registrar = new Registrar(tracker, log);
         this.tracker = tracker;
@@ -153,14 +137,14 @@ public final class OffHeapTracker implements BlockSource {
         }
         Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
         allocations.increment();
-        block.announced = eventsReady && Events.TRACKED.isEnabled();
+        block.announced = eventsReady && BlockEvents.trackedEnabled();
         Block stale = live.put(address, block);
         if (stale != null) {
             // Its free went unseen (impossible through Unsafe.freeMemory): forget it without reporting its pages.
             forget(stale);
         }
         if (block.announced) {
-            new RegionTrackedEvent().commit(kind.eventName(), block.start, block.end, ALLOCATED, block.id);
+            BlockEvents.allocated(block);
         }
     }
 
@@ -206,8 +190,8 @@ public final class OffHeapTracker implements BlockSource {
                 }
             }
         }
-        if (before != Block.State.UNTRACKED && eventsReady && Events.UNTRACKED.isEnabled()) {
-            new RegionUntrackedEvent().commit(block.kind.eventName(), block.start, block.end, FREED, block.id);
+        if (before != Block.State.UNTRACKED && eventsReady && BlockEvents.untrackedEnabled()) {
+            BlockEvents.freed(block);
         }
     }
 
@@ -221,8 +205,7 @@ public final class OffHeapTracker implements BlockSource {
         if (!eventsReady) {
             return;
         }
-        new RegionUntrackedEvent().commit(stale.kind.eventName(), stale.start, stale.end,
-                "its address was allocated again before the agent saw it freed", stale.id);
+        BlockEvents.forgotten(stale);
     }
 
     /**
@@ -346,14 +329,12 @@ public final class OffHeapTracker implements BlockSource {
             @Override
             public void reregistered(long start, long end) {
                 reregistered[0]++;
-                new RegionTrackedEvent().commit("off-heap", start, end,
-                        "registered again after its mapping was replaced; its pages count as written", 0);
+                BlockEvents.reregistered(start, end);
             }
 
             @Override
             public void untrackable(long start, long end, KernelException cause) {
-                new RegionUntrackedEvent().commit("off-heap", start, end,
-                        "cannot be registered again: " + cause.getMessage(), 0);
+                BlockEvents.untrackable(start, end, cause);
             }
         };
         WrittenRanges written = new WrittenRanges();
@@ -428,14 +409,12 @@ public final class OffHeapTracker implements BlockSource {
                 visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()), BlockSource.BEFORE_ARMING);
             }
         }
-        announce(unannounced);
+        BlockEvents.armedLate(unannounced);
         if (emitEvents) {
-            emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
+            BlockEvents.blockWrites(scanId, Attribution.countPerBlock(perBlock), maxBlockEvents);
         }
         for (int i = 0; i < refused.size(); i++) {
-            Block b = refused.get(i);
-            new RegionUntrackedEvent().commit(b.kind.eventName(), b.start, b.end,
-                    "cannot be registered: " + refusedWhy.get(i), b.id);
+            BlockEvents.refused(refused.get(i), refusedWhy.get(i));
         }
         return reregistered[0];
     }
@@ -472,19 +451,6 @@ public final class OffHeapTracker implements BlockSource {
     }
 
     /**
-     * RegionTracked for the blocks allocated while no recording took the event (before the agent's own
-     * recording started, most often): committed at their arming, so that every reported block has one.
-     */
-    private static void announce(List<Block> blocks) {
-        if (blocks.isEmpty() || !Events.TRACKED.isEnabled()) {
-            return;
-        }
-        for (Block b : blocks) {
-            new RegionTrackedEvent().commit(b.kind.eventName(), b.start, b.end, ARMED_LATE, b.id);
-        }
-    }
-
-    /**
      * The armed blocks whose pages overlap the written ranges, in address order. Live blocks do not overlap,
      * so of the blocks starting below a page-aligned address only the last can reach past it.
      */
@@ -506,32 +472,6 @@ public final class OffHeapTracker implements BlockSource {
     private static void addOwner(List<Block> out, Block b) {
         if (out.isEmpty() || out.get(out.size() - 1) != b) {
             out.add(b);
-        }
-    }
-
-    private void emitBlockWrites(long scanId, List<BlockCount> counts) {
-        BlockWritesEvent probe = new BlockWritesEvent();
-        if (!probe.isEnabled()) {
-            return;
-        }
-        int rank = 0;
-        for (BlockCount c : counts) {
-            if (rank >= maxBlockEvents) {
-                break;
-            }
-            BlockWritesEvent e = new BlockWritesEvent();
-            Block b = c.block();
-            e.scanId = scanId;
-            e.rank = ++rank;
-            e.blockId = b.id;
-            e.kind = b.kind.eventName();
-            e.startAddress = b.start;
-            e.endAddress = b.end;
-            e.size = b.size();
-            e.writtenPages = c.pages();
-            e.writtenBytes = c.pages() * Pages.SIZE;
-            e.freed = b.state() == Block.State.FREED;
-            e.commit();
         }
     }
 

@@ -113,7 +113,7 @@ class KnownOffHeapWritesIT {
         long address = Long.parseLong(run.stdout().lines().filter(l -> l.startsWith("BLOCK ")).findFirst()
                 .orElseThrow().split(" ")[1]);
         RecordedEvent tracked = trackedBlock(jfr, address, EVENT_NAMES.get(kind));
-        assertEquals(OffHeapTracker.ALLOCATED, tracked.getString("reason"), tracked.toString());
+        assertEquals(BlockEvents.ALLOCATED, tracked.getString("reason"), tracked.toString());
         assertTrue(tracked.getStackTrace().getFrames().stream().map(RecordedFrame::getMethod)
                 .anyMatch(m -> m.getType().getName().equals("dev.dirtypages.agent.testapp.OffHeap")
                         && m.getName().equals("allocate")), "the allocation's stack trace\n" + tracked);
