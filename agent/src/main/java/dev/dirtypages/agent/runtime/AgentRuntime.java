@@ -51,21 +51,13 @@ public final class AgentRuntime {
 
     private final AgentOptions options;
     private final AgentLog log;
-    private volatile Capabilities capabilities;
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private volatile TrackedRegions regions;
-    private volatile Sampler sampler;
-    private volatile Instrumentation instrumentation;
-    private volatile OffHeapTracking offHeap;
-    /** Installed by premain, attached to the write tracking by the start-up thread (then {@link #offHeap}). */
+    /** Installed by premain, attached to the write tracking by the start-up thread (then in the published state). */
     private OffHeapTracking offHeapInstalled;
-    /** After a dynamic attach: what of the off-heap memory allocated before it is tracked and what is not; else null. */
-    private volatile String offHeapBeforeAttach;
-    private volatile Consumers consumers;
-    private volatile Recording recording;
+    /** What the agent has set up so far: see {@link RuntimeState}. */
+    private final AtomicReference<RuntimeState> published = new AtomicReference<>(RuntimeState.INITIAL);
     /** Guarded by {@link #jfrStart}: opened by the start-up thread, closed by the shutdown hook. */
     private ChannelServer channel;
-    private volatile boolean started;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
     private volatile boolean shuttingDown;
     /** Held while JFR is set up, and by the shutdown hook: see {@link #startTracking}. */
@@ -116,7 +108,6 @@ public final class AgentRuntime {
             return;
         }
         AgentRuntime runtime = new AgentRuntime(parsed.options(), log);
-        runtime.instrumentation = instrumentation;
         if (!RUNNING.compareAndSet(null, runtime)) {
             log.warn("already running in this JVM; this " + (attached ? "attach" : "load") + " changes nothing");
             return;
@@ -138,9 +129,10 @@ public final class AgentRuntime {
         if (runtime.offHeapInstalled != null) {
             log.debug("off-heap hooks added in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
             if (attached) {
-                runtime.offHeapBeforeAttach = runtime.offHeapInstalled.findAllocatedBeforeAttach(instrumentation);
-                if (runtime.offHeapBeforeAttach != null) {
-                    log.info("attached to a running JVM: " + runtime.offHeapBeforeAttach);
+                String said = runtime.offHeapInstalled.findAllocatedBeforeAttach(instrumentation);
+                if (said != null) {
+                    runtime.published.updateAndGet(st -> st.withOffHeapBeforeAttach(said));
+                    log.info("attached to a running JVM: " + said);
                 }
             }
         }
@@ -173,13 +165,14 @@ public final class AgentRuntime {
         try {
             startTracking(installed);
         } finally {
-            started = true;
+            published.updateAndGet(RuntimeState::startedNow);
         }
         options.channel().ifPresent(dir -> {
             synchronized (jfrStart) {
                 // Under the hook's lock: the channel is either opened before the hook runs (and closed by it) or not.
                 if (!shuttingDown) {
-                    channel = ChannelServer.open(dir, Optional.ofNullable(consumers), this::state, log).orElse(null);
+                    channel = ChannelServer.open(dir, Optional.ofNullable(published.get().consumers()), this::state, log)
+                            .orElse(null);
                 }
             }
         });
@@ -199,7 +192,8 @@ public final class AgentRuntime {
 
     /** @return whether {@code installed} (the off-heap tracking) was attached to the write tracking */
     private boolean startTrackingAttaching(OffHeapTracking installed) {
-        capabilities = CapabilityProbe.capabilities();
+        Capabilities capabilities = CapabilityProbe.capabilities();
+        published.updateAndGet(st -> st.withCapabilities(capabilities));
         // JFR started once the JVM's exit is under way prints an error on stdout ("too early in the VM
         // initialization sequence": the JVMTI phase has left LIVE). The shutdown hook takes the same lock, so JFR
         // is either set up before the exit gets past the hooks or not at all.
@@ -248,7 +242,7 @@ public final class AgentRuntime {
         OffHeapTracking blocks = installed != null && installed.attach(tracker, problems) ? installed : null;
         if (tracked.list().isEmpty() && blocks == null) {
             // Nothing could be tracked (the heap under ZGC with regions=heap, say): no timer, no consumers.
-            this.regions = tracked;
+            published.updateAndGet(st -> st.tracking(tracked, null, null, null));
             tracker.close();
             log.warn("nothing is tracked (" + String.join("; ", problems) + "); no scans run");
             return false;
@@ -257,15 +251,12 @@ public final class AgentRuntime {
         if (blocks != null) {
             s.blocks(blocks.source());
         }
-        this.offHeap = blocks;
-        this.regions = tracked;
-        this.sampler = s;
         s.start();
         Consumers c = new Consumers(s, tracked, blocks == null ? List::of : blocks::armedSpans, log);
         Consumers.publish(c, log);
-        this.consumers = c;
+        published.updateAndGet(st -> st.tracking(tracked, s, blocks, c));
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())
-                + (recording == null ? "" : ", recording to " + options.file().get()));
+                + (published.get().recording() == null ? "" : ", recording to " + options.file().get()));
         return blocks != null;
     }
 
@@ -336,7 +327,7 @@ public final class AgentRuntime {
             r.setDumpOnExit(true);
             r.setDestination(options.file().get());
             r.start();
-            this.recording = r;
+            published.updateAndGet(st -> st.withRecording(r));
         } catch (Exception e) {
             if (shuttingDown || jvmShuttingDown()) {
                 return; // the application exited while the agent started: JFR refuses new recordings, rightly
@@ -378,7 +369,7 @@ public final class AgentRuntime {
      * shuts down, this is JFR stopping its recordings: the recordings' last scan, after which no scan emits.
      */
     private void scanAtChunkEnd() {
-        Sampler s = sampler;
+        Sampler s = published.get().sampler();
         ChunkEndScanEvent event = new ChunkEndScanEvent();
         if (s != null) {
             try {
@@ -393,18 +384,20 @@ public final class AgentRuntime {
 
     private void emitStatus() {
         AgentStatusEvent event = new AgentStatusEvent();
-        TrackedRegions r = regions;
-        Sampler s = sampler;
-        event.state = state();
+        RuntimeState st = published.get();
+        TrackedRegions r = st.regions();
+        Sampler s = st.sampler();
+        Capabilities capabilities = st.capabilities();
+        event.state = state(st);
         event.problems = String.join("; ", problems);
         event.options = options.describe();
-        event.offHeapBeforeAttach = offHeapBeforeAttach == null ? "" : offHeapBeforeAttach;
+        event.offHeapBeforeAttach = st.offHeapBeforeAttach() == null ? "" : st.offHeapBeforeAttach();
         event.kernel = String.format("%s, userfaultfd %s, features 0x%x, PAGEMAP_SCAN %s",
                 capabilities.kernelRelease(), capabilities.userfaultfdSource()
                         .map(src -> src == Userfaultfd.Source.DEVICE ? "via /dev/userfaultfd" : "via the system call")
                         .orElse("unavailable"),
                 capabilities.userfaultfdFeatures(), capabilities.pagemapScan() ? "yes" : "no");
-        OffHeapTracking blocks = offHeap;
+        OffHeapTracking blocks = st.offHeap();
         event.regions = (r == null ? 0 : r.list().size()) + (blocks == null ? 0 : blocks.liveBlocks());
         event.trackedBytes = (r == null ? 0 : r.trackedBytes()) + (blocks == null ? 0 : blocks.trackedBytes());
         event.scans = s == null ? 0 : s.scans();
@@ -413,11 +406,15 @@ public final class AgentRuntime {
 
     /** {@code starting}, {@code tracking}, {@code reduced} (tracking with problems), {@code off} or {@code idle}. */
     public String state() {
-        TrackedRegions r = regions;
-        if (!started) {
+        return state(published.get());
+    }
+
+    private String state(RuntimeState st) {
+        TrackedRegions r = st.regions();
+        if (!st.started()) {
             return "starting";
         }
-        if ((r == null || r.list().isEmpty()) && offHeap == null) {
+        if ((r == null || r.list().isEmpty()) && st.offHeap() == null) {
             return options.regions().isEmpty() ? "idle" : "off";
         }
         return problems.isEmpty() ? "tracking" : "reduced";
@@ -428,22 +425,23 @@ public final class AgentRuntime {
     }
 
     public Optional<Sampler> sampler() {
-        return Optional.ofNullable(sampler);
+        return Optional.ofNullable(published.get().sampler());
     }
 
     public Optional<TrackedRegions> regions() {
-        return Optional.ofNullable(regions);
+        return Optional.ofNullable(published.get().regions());
     }
 
     /** The consumers with epochs of their own (snapshot tools), once tracking runs. */
     public Optional<Consumers> consumers() {
-        return Optional.ofNullable(consumers);
+        return Optional.ofNullable(published.get().consumers());
     }
 
     /**
      * The agent's one shutdown hook: stops the timer, flushes the last interval, then closes the channel. JFR's
-     * own shutdown runs beside this in no set order; its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whatever this scan has not, and
-     * after it this scan emits nothing (it still serves the in-process consumers).
+     * own shutdown runs beside this in no set order; its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into
+     * the recording whatever this scan has not, and after it this scan emits nothing (it still serves the
+     * in-process consumers).
      */
     private void shutdown() {
         ChannelServer openChannel;
@@ -451,8 +449,9 @@ public final class AgentRuntime {
             shuttingDown = true;
             openChannel = channel;
         }
+        RuntimeState st = published.get();
         try {
-            Sampler s = sampler;
+            Sampler s = st.sampler();
             if (s == null) {
                 return;
             }
@@ -462,7 +461,7 @@ public final class AgentRuntime {
             } catch (RuntimeException e) {
                 log.debug("final scan failed: " + e);
             }
-            OffHeapTracking blocks = offHeap;
+            OffHeapTracking blocks = st.offHeap();
             if (blocks != null) {
                 log.debug("off-heap: " + blocks.stats());
             }
