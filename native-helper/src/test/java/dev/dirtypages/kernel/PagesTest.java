@@ -20,6 +20,22 @@ class PagesTest {
     }
 
     @Test
+    void theAuxiliaryVectorGivesTheCLibrarysPageSize() {
+        assertEquals(dev.dirtypages.kernel.libc.LibcBinding.getpagesize(), P);
+    }
+
+    @Test
+    void readsThePageSizeEntryOfAnAuxiliaryVector() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(33).putLong(0x7fff0000L).putLong(Pages.AT_PAGESZ).putLong(16384).putLong(0).putLong(0);
+        assertEquals(16384, Pages.fromAuxv(b.array()));
+        assertEquals(0, Pages.fromAuxv(new byte[] {1, 2, 3}));
+        java.nio.ByteBuffer none = java.nio.ByteBuffer.allocate(32).order(java.nio.ByteOrder.nativeOrder());
+        none.putLong(33).putLong(1).putLong(0).putLong(0);
+        assertEquals(0, Pages.fromAuxv(none.array()));
+    }
+
+    @Test
     void alignsDownAndUpToThePageSize() {
         assertEquals(0, Pages.alignDown(P - 1));
         assertEquals(P, Pages.alignUp(1));

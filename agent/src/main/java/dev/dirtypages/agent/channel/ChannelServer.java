@@ -91,8 +91,8 @@ public final class ChannelServer implements AutoCloseable {
         }
     }
 
+    /** Starts serving. Closing at exit is the opener's: the agent's one shutdown hook, after its final scan. */
     private void start() {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "dirtypages-channel-close"));
         Thread acceptor = new Thread(this::accept, "dirtypages-channel");
         acceptor.setDaemon(true);
         acceptor.start();

@@ -24,6 +24,10 @@ public final class AgentStatusEvent extends DirtyPagesEvent {
     @Description("The agent options in force, as key=value,...")
     public String options;
 
+    @Label("Off-Heap Before Attach")
+    @Description("After a dynamic attach: which off-heap blocks allocated before it were found and tracked, and which cannot be; empty when loaded with -javaagent.")
+    public String offHeapBeforeAttach;
+
     @Label("Kernel")
     @Description("The kernel release and the write-tracking features it offers.")
     public String kernel;

@@ -39,4 +39,9 @@ public final class DirtyRangeEvent extends DirtyPagesEvent {
     @Label("Assumed")
     @Description("Whether the range was assumed written (adaptive arming left it unarmed) rather than measured.")
     public boolean assumed;
+
+    @Label("Assumed Reason")
+    @Description("Why the range is reported without a measured write in the interval: empty when measured, "
+            + "hot for adaptive arming's stripes, before-arming for an off-heap block's pages written before its first arming.")
+    public String assumedReason;
 }

@@ -34,8 +34,8 @@ public final class ScanEvent extends DirtyPagesEvent {
     public long writtenBytes;
 
     @Label("Assumed Written Pages")
-    @Description("Of the written pages, those reported without being measured: adaptive arming had left their "
-            + "stripes unarmed (0 with arming=plain).")
+    @Description("Of the written pages, those reported without being measured in the interval: stripes adaptive "
+            + "arming left unarmed, and off-heap blocks' pages written before their first arming.")
     public long assumedPages;
 
     @Label("Assumed Written")

@@ -76,6 +76,53 @@ final class Attribution {
         }
     }
 
+    /**
+     * The written pages ({@code count} sorted, disjoint, page-aligned pairs in {@code written}) that none of
+     * {@code blocks} (in order of start) overlaps, added to {@code out} in address order.
+     */
+    static void uncovered(List<Block> blocks, long[] written, int count, List<Span> out) {
+        List<Span> covered = spans(blocks);
+        int c = 0;
+        for (int i = 0; i < count; i++) {
+            long s = written[2 * i];
+            long e = written[2 * i + 1];
+            while (c < covered.size() && covered.get(c).end() <= s) {
+                c++;
+            }
+            for (int k = c; k < covered.size() && covered.get(k).start() < e && s < e; k++) {
+                if (covered.get(k).start() > s) {
+                    out.add(new Span(s, covered.get(k).start()));
+                }
+                s = Math.max(s, covered.get(k).end());
+            }
+            if (s < e) {
+                out.add(new Span(s, e));
+            }
+        }
+    }
+
+    /** The parts of {@code pieces} that {@code minus} does not cover; both sorted and disjoint. Kinds are kept. */
+    static List<Piece> subtract(List<Piece> pieces, List<Piece> minus) {
+        List<Piece> out = new ArrayList<>(pieces.size());
+        int m = 0;
+        for (Piece p : pieces) {
+            long s = p.start();
+            while (m < minus.size() && minus.get(m).end() <= s) {
+                m++;
+            }
+            for (int k = m; k < minus.size() && minus.get(k).start() < p.end() && s < p.end(); k++) {
+                if (minus.get(k).start() > s) {
+                    out.add(new Piece(s, minus.get(k).start(), p.kinds()));
+                }
+                s = Math.max(s, minus.get(k).end());
+            }
+            if (s < p.end()) {
+                out.add(new Piece(s, p.end(), p.kinds()));
+            }
+        }
+        return out;
+    }
+
     /** The index of the first pair whose end is above {@code address}. */
     private static int firstEndingAfter(long[] written, int count, long address) {
         int lo = 0;
@@ -196,17 +243,17 @@ final class Attribution {
     }
 
     /** Two lists of sorted, disjoint spans as one, joining spans that overlap or touch. */
-    static List<long[]> merge(List<long[]> a, List<long[]> b) {
-        List<long[]> out = new ArrayList<>(a.size() + b.size());
+    static List<Span> merge(List<Span> a, List<Span> b) {
+        List<Span> out = new ArrayList<>(a.size() + b.size());
         int i = 0;
         int j = 0;
         while (i < a.size() || j < b.size()) {
-            long[] next = j >= b.size() || (i < a.size() && a.get(i)[0] <= b.get(j)[0]) ? a.get(i++) : b.get(j++);
+            Span next = j >= b.size() || (i < a.size() && a.get(i).start() <= b.get(j).start()) ? a.get(i++) : b.get(j++);
             int last = out.size() - 1;
-            if (last >= 0 && next[0] <= out.get(last)[1]) {
-                out.get(last)[1] = Math.max(out.get(last)[1], next[1]);
+            if (last >= 0 && next.start() <= out.get(last).end()) {
+                out.set(last, out.get(last).extendedTo(next.end()));
             } else {
-                out.add(new long[] {next[0], next[1]});
+                out.add(next);
             }
         }
         return out;
@@ -217,32 +264,32 @@ final class Attribution {
      * kinds of its blocks ({@link #label}) and numbered by the highest arming number among them.
      */
     static List<ArmedSpan> armedSpans(Collection<Block> blocks) {
-        List<long[]> spans = spans(blocks);
+        List<Span> spans = spans(blocks);
         List<ArmedSpan> out = new ArrayList<>(spans.size());
         Iterator<Block> next = blocks.iterator();
         Block b = next.hasNext() ? next.next() : null;
-        for (long[] span : spans) {
+        for (Span span : spans) {
             int kinds = 0;
             long generation = 0;
             // The blocks come in order of start, so those of this span are the next ones starting below its end.
-            for (; b != null && b.pageStart < span[1]; b = next.hasNext() ? next.next() : null) {
+            for (; b != null && b.pageStart < span.end(); b = next.hasNext() ? next.next() : null) {
                 kinds |= bit(b.kind);
                 generation = Math.max(generation, b.armingNumber);
             }
-            out.add(new ArmedSpan(span[0], span[1], label(kinds), generation));
+            out.add(new ArmedSpan(span.start(), span.end(), label(kinds), generation));
         }
         return out;
     }
 
     /** Merged page spans of {@code blocks} (in order of start), joining spans that overlap or touch. */
-    static List<long[]> spans(Collection<Block> blocks) {
-        List<long[]> out = new ArrayList<>();
+    static List<Span> spans(Collection<Block> blocks) {
+        List<Span> out = new ArrayList<>();
         for (Block b : blocks) {
             int last = out.size() - 1;
-            if (last >= 0 && b.pageStart <= out.get(last)[1]) {
-                out.get(last)[1] = Math.max(out.get(last)[1], b.pageEnd);
+            if (last >= 0 && b.pageStart <= out.get(last).end()) {
+                out.set(last, out.get(last).extendedTo(b.pageEnd));
             } else {
-                out.add(new long[] {b.pageStart, b.pageEnd});
+                out.add(new Span(b.pageStart, b.pageEnd));
             }
         }
         return out;

@@ -2,26 +2,29 @@ package dev.dirtypages.agent.offheap;
 
 import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.kernel.Pages;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * One off-heap allocation the agent tracks: {@code [start, end)} as the allocator returned it, and the
  * whole pages it touches, {@code [pageStart, pageEnd)}, which it may share with its neighbours.
  */
 final class Block {
-    /** Allocated, not yet armed: its writes are not reported until the sampler arms it. */
-    static final int PENDING = 0;
-    /** The sampler is registering and arming it. */
-    static final int ARMING = 1;
-    /** Armed: every write to its pages is reported from now on. */
-    static final int ARMED = 2;
-    /** Freed. */
-    static final int FREED = 3;
-    /** Its memory could not be registered; never reported. */
-    static final int UNTRACKED = 4;
+    /** Where a block is in its life; changed by compare-and-set, from the allocating, scanning and freeing threads. */
+    enum State {
+        /** Allocated, not yet armed: the next scan arms it (and reports what it was written before). */
+        PENDING,
+        /** The sampler is registering and arming it. */
+        ARMING,
+        /** Armed: every write to its pages is reported from now on. */
+        ARMED,
+        /** Freed. */
+        FREED,
+        /** Its memory could not be registered; never reported. */
+        UNTRACKED
+    }
 
-    private static final AtomicIntegerFieldUpdater<Block> STATE =
-            AtomicIntegerFieldUpdater.newUpdater(Block.class, "state");
+    private static final AtomicReferenceFieldUpdater<Block, State> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(Block.class, State.class, "state");
 
     final long id;
     final RegionKind kind;
@@ -29,7 +32,12 @@ final class Block {
     final long end;
     final long pageStart;
     final long pageEnd;
-    private volatile int state;
+    private volatile State state = State.PENDING;
+    /**
+     * Whether its RegionTracked event was committed at its allocation (else its arming commits one). Set before
+     * the block is published to the sampler, read by the sampler.
+     */
+    boolean announced;
     /** Its number in the order of arming ({@link ArmedSpan#generation()}); set, and read, under the tracker's lock. */
     long armingNumber;
 
@@ -42,15 +50,15 @@ final class Block {
         this.pageEnd = Pages.alignUp(Math.max(end, start + 1));
     }
 
-    int state() {
+    State state() {
         return state;
     }
 
-    void state(int s) {
+    void state(State s) {
         state = s;
     }
 
-    boolean transition(int from, int to) {
+    boolean transition(State from, State to) {
         return STATE.compareAndSet(this, from, to);
     }
 

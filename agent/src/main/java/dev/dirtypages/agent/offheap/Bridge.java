@@ -15,7 +15,7 @@ import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.SimpleRemapper;
 
 /**
- * The copy of {@link OffHeapHooks} inside {@code java.base}, where the advice inlined into the JDK can call it.
+ * The copy of {@link OffHeapHooks} inside {@code java.base}, where the hooks added to the JDK can call it.
  *
  * <p>How it gets there, with nothing the JVM warns about: {@link Instrumentation#redefineModule} opens the
  * package {@code jdk.internal.misc} of {@code java.base} to the agent's module (to it alone), which lets
@@ -99,5 +99,10 @@ final class Bridge {
     /** The calling thread's allocations are not tracked: for the agent's own threads. */
     void ignoreCurrentThread() throws ReflectiveOperationException {
         hooks.getMethod("ignoreCurrentThread").invoke(null);
+    }
+
+    /** The calling thread's allocations are tracked again (undoes {@link #ignoreCurrentThread}). */
+    void attendCurrentThread() throws ReflectiveOperationException {
+        hooks.getMethod("attendCurrentThread").invoke(null);
     }
 }

@@ -1,20 +1,13 @@
 package dev.dirtypages.agent.offheap;
 
-import dev.dirtypages.agent.events.BlockWritesEvent;
-import dev.dirtypages.agent.events.RegionTrackedEvent;
-import dev.dirtypages.agent.events.RegionUntrackedEvent;
-import dev.dirtypages.agent.offheap.Attribution.BlockCount;
 import dev.dirtypages.agent.offheap.Attribution.BlockPages;
 import dev.dirtypages.agent.offheap.Attribution.Piece;
 import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.BlockSource;
 import dev.dirtypages.kernel.KernelException;
-import dev.dirtypages.kernel.Pages;
-import dev.dirtypages.kernel.pagemap.PageRegion;
+import dev.dirtypages.kernel.pagemap.PagemapBinding;
 import dev.dirtypages.kernel.pagemap.ScanQuery;
-import dev.dirtypages.kernel.proc.Mapping;
-import dev.dirtypages.kernel.proc.ProcMaps;
 import dev.dirtypages.kernel.track.RepairListener;
 import dev.dirtypages.kernel.track.WriteTracker;
 import java.util.ArrayList;
@@ -22,43 +15,63 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The off-heap blocks: told of every allocation and free by the advice (on the application's threads), armed
- * and scanned by the sampler.
+ * The off-heap blocks: told of every allocation and free by the hooks in the JDK (on the application's threads),
+ * armed and scanned by the sampler. The registration of their memory is the {@link Registrar}'s, their events
+ * are {@link BlockEvents}', which pages are whose is {@link Attribution}'s.
  *
- * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and a
- * {@code dirtypages.RegionTracked} event with the allocation's stack trace is committed. <b>Arming</b>
- * (sampler, at the next scan): the memory's mappings are registered whole if they are not yet (so that
- * thousands of blocks never split them into thousands of VMAs), then the block's pages are armed by the same
- * report-and-re-arm scan that collects the armed blocks; its first reported interval starts there. <b>Free</b>
- * (freeing thread, before the memory is released): a pending block is dropped; an armed one has its pages
- * collected at once (one {@code PAGEMAP_SCAN}), so that its writes up to the free are reported under its
- * name by the next scan and nothing written to the address after the free ever is.
+ * <p><b>Allocation</b> (allocating thread, no system call): the block is recorded as pending and, once JFR is
+ * set up, a {@code dirtypages.RegionTracked} event with the allocation's stack trace is committed. Blocks are
+ * recorded from {@code premain} on; nothing is armed before {@link #attach}. <b>Arming</b> (sampler, at the
+ * next scan): the memory's mappings are registered whole if they are not yet (so that thousands of blocks never
+ * split them into thousands of VMAs); the pages that may have been written since the allocation are read; then
+ * the block's pages are armed by the same report-and-re-arm scan that collects the armed blocks: its first
+ * measured interval starts there, and that scan reports what was read as written before arming. <b>Free</b>
+ * (freeing thread, before the memory is released): a pending block is handed to the next scan, which reports
+ * its pages as written before arming; an armed one has its written pages read at once (one
+ * {@code PAGEMAP_SCAN}), so that its writes up to the free are reported under its name by the next scan and
+ * nothing written to the address after the free ever is.
  *
  * <p>Registrations are never undone while the agent runs: a page may belong to other blocks, and a mapping
  * whose pages are not armed costs nothing (a page is write-protected only when a tracked block's span is
  * armed; the rest of the mapping is never armed and never faults).
  */
 public final class OffHeapTracker implements BlockSource {
-    static final String ALLOCATED = "allocated; armed by the next scan";
-    static final String FREED = "freed";
-    /** Asked whether the event is enabled (a question about its type, not about this instance): no allocation per block. */
-    private static final RegionTrackedEvent TRACKED = new RegionTrackedEvent();
-    private static final RegionUntrackedEvent UNTRACKED = new RegionUntrackedEvent();
+    /** Pages that may hold writes: written since armed (or never armed), present or swapped, not the zero page. */
+    static final ScanQuery BEFORE_ARMING_QUERY = ScanQuery.builder()
+            .require(PagemapBinding.PAGE_IS_WRITTEN)
+            .exclude(PagemapBinding.PAGE_IS_PFNZERO)
+            .anyOf(PagemapBinding.PAGE_IS_PRESENT | PagemapBinding.PAGE_IS_SWAPPED)
+            .returning(PagemapBinding.PAGE_IS_WRITTEN).build();
+    /** Whether the allocation and free paths commit events: from {@link #attach} on (JFR is set up by then). */
+    private volatile boolean eventsReady;
 
-    private final WriteTracker tracker;
+    /** Set once by {@link #attach}, before the sampler's first scan; null while the agent still starts. */
+    private volatile WriteTracker tracker;
+    /** Registers the fresh blocks' memory; set with {@link #tracker}, used by the sampler thread only. */
+    private volatile Registrar registrar;
     private final AgentLog log;
     private final int maxBlockEvents;
     private final ConcurrentHashMap<Long, Block> live = new ConcurrentHashMap<>();
+    /**
+     * Blocks freed before any scan armed them: the next scan reports their pages as written before arming (they
+     * may have been; nothing measured them). Bounded: beyond {@link #MAX_FREED_BEFORE_ARMING} (no scan for a
+     * long while: nobody reads them) the blocks are only counted.
+     */
+    private final ConcurrentLinkedQueue<Block> freedBeforeArming = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger freedBeforeArmingCount = new AtomicInteger();
+    private final LongAdder freedBeforeArmingDropped = new LongAdder();
+    static final int MAX_FREED_BEFORE_ARMING = 1 << 16;
     private final AtomicLong ids = new AtomicLong();
     /** The thread scanning now: what it allocates meanwhile (buffers to read /proc, say) is the agent's own. */
     private volatile Thread scanning;
@@ -68,6 +81,12 @@ public final class OffHeapTracker implements BlockSource {
     private final TreeMap<Long, Block> armed = new TreeMap<>();
     private List<Piece> carriedPieces = new ArrayList<>();
     private List<BlockPages> carriedBlocks = new ArrayList<>();
+    /**
+     * Written pages the previous scan collected (and re-armed) where no armed block was: a block allocated there
+     * while that scan ran had those writes taken from its pages before its arming, so its arming reports them.
+     * Used by the sampler thread only.
+     */
+    private List<Span> collectedUnowned = List.of();
     private long armedBytes;
     /** Blocks armed so far: the last one's arming number. */
     private long armings;
@@ -77,24 +96,36 @@ public final class OffHeapTracker implements BlockSource {
     private final AtomicLong collectsAtFree = new AtomicLong();
     private final LongAdder lockWaitNanos = new LongAdder();
     private final LongAdder collectNanos = new LongAdder();
-    private long vmaRegistrations;
-    /** Memory this tracker registered (whole mappings, mostly); used by the sampler thread only. */
-    private final Ranges ours = new Ranges();
-    /** Fresh blocks at most this far apart are checked for registration by one scan of the stretch around them. */
-    static final long CLUSTER_GAP = 16L << 20;
     /** Spans of armed pages at most this far apart, in memory registered here, are collected by one ioctl. */
     static final long JOIN_GAP = 64L << 10;
-    private int untrackableLogged;
 
     /**
-     * @param tracker        registers and scans; its scanner is used under this tracker's lock only (the
-     *                       heap's scans must use another, so that frees never wait for them)
+     * Records allocations at once; arms nothing until {@link #attach}.
+     *
      * @param maxBlockEvents the most {@code dirtypages.BlockWrites} events one scan emits
      */
-    public OffHeapTracker(WriteTracker tracker, AgentLog log, int maxBlockEvents) {
-        this.tracker = tracker;
+    public OffHeapTracker(AgentLog log, int maxBlockEvents) {
         this.log = log;
         this.maxBlockEvents = maxBlockEvents;
+    }
+
+    /**
+     * From now on the blocks can be armed: called once, before the sampler's first scan.
+     *
+     * @param tracker registers and scans; its scanner is used under this tracker's lock only (the heap's scans
+     *                must use another, so that frees never wait for them)
+     */
+    void attach(WriteTracker tracker) {
+        BlockEvents.load();
+        this.eventsReady = true;
+        this.registrar = new Registrar(tracker, log);
+        this.tracker = tracker;
+    }
+
+    /** Forgets every block recorded: for an agent whose write tracking could not start. */
+    void forgetAll() {
+        live.clear();
+        freedBeforeArming.clear();
     }
 
     // ---- the application's threads ----
@@ -106,13 +137,25 @@ public final class OffHeapTracker implements BlockSource {
         }
         Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
         allocations.increment();
+        block.announced = eventsReady && BlockEvents.trackedEnabled();
         Block stale = live.put(address, block);
         if (stale != null) {
             // Its free went unseen (impossible through Unsafe.freeMemory): forget it without reporting its pages.
             forget(stale);
         }
-        if (TRACKED.isEnabled()) {
-            new RegionTrackedEvent().commit(kind.eventName(), block.start, block.end, ALLOCATED, block.id);
+        if (block.announced) {
+            BlockEvents.allocated(block);
+        }
+    }
+
+    /**
+     * A block of {@code kind} allocated before the hooks were in place (found alive at a dynamic attach): tracked
+     * like one just allocated, unless the hooks saw it already.
+     */
+    void found(RegionKind kind, long address, long bytes) {
+        Block block = new Block(ids.incrementAndGet(), kind, address, address + Math.max(bytes, 1));
+        if (live.putIfAbsent(address, block) == null) {
+            allocations.increment();
         }
     }
 
@@ -123,25 +166,32 @@ public final class OffHeapTracker implements BlockSource {
             return;
         }
         frees.increment();
-        int before = Block.PENDING;
-        if (!block.transition(Block.PENDING, Block.FREED)) {
+        Block.State before = Block.State.PENDING;
+        if (block.transition(Block.State.PENDING, Block.State.FREED)) {
+            if (freedBeforeArmingCount.incrementAndGet() <= MAX_FREED_BEFORE_ARMING) {
+                freedBeforeArming.add(block);
+            } else {
+                freedBeforeArmingCount.decrementAndGet();
+                freedBeforeArmingDropped.increment();
+            }
+        } else {
             long waiting = System.nanoTime();
             synchronized (lock) {
                 // ARMED changes only under the lock; ARMING may still become UNTRACKED (registration refused).
                 before = block.state();
-                if (before == Block.ARMED) {
+                if (before == Block.State.ARMED) {
                     long collecting = System.nanoTime();
                     lockWaitNanos.add(collecting - waiting);
                     collectAtFree(block);
                     collectNanos.add(System.nanoTime() - collecting);
-                    block.state(Block.FREED);
-                } else if (before == Block.ARMING && !block.transition(Block.ARMING, Block.FREED)) {
+                    block.state(Block.State.FREED);
+                } else if (before == Block.State.ARMING && !block.transition(Block.State.ARMING, Block.State.FREED)) {
                     before = block.state();
                 }
             }
         }
-        if (before != Block.UNTRACKED && UNTRACKED.isEnabled()) {
-            new RegionUntrackedEvent().commit(block.kind.eventName(), block.start, block.end, FREED, block.id);
+        if (before != Block.State.UNTRACKED && eventsReady && BlockEvents.untrackedEnabled()) {
+            BlockEvents.freed(block);
         }
     }
 
@@ -150,10 +200,12 @@ public final class OffHeapTracker implements BlockSource {
             if (armed.remove(stale.start, stale)) {
                 armedBytes -= stale.size();
             }
-            stale.state(Block.FREED);
+            stale.state(Block.State.FREED);
         }
-        new RegionUntrackedEvent().commit(stale.kind.eventName(), stale.start, stale.end,
-                "its address was allocated again before the agent saw it freed", stale.id);
+        if (!eventsReady) {
+            return;
+        }
+        BlockEvents.forgotten(stale);
     }
 
     /**
@@ -223,6 +275,9 @@ public final class OffHeapTracker implements BlockSource {
 
     @Override
     public long scan(long scanId, boolean emitEvents, PieceVisitor visitor) {
+        if (tracker == null) {
+            return 0;
+        }
         scanning = Thread.currentThread();
         try {
             return scanUnderway(scanId, emitEvents, visitor);
@@ -243,28 +298,28 @@ public final class OffHeapTracker implements BlockSource {
         long[] reregistered = {0};
         List<Block> fresh = new ArrayList<>();
         for (Block b : live.values()) {
-            if (b.state() == Block.PENDING && b.transition(Block.PENDING, Block.ARMING)) {
+            if (b.state() == Block.State.PENDING && b.transition(Block.State.PENDING, Block.State.ARMING)) {
                 fresh.add(b);
             }
         }
         fresh.sort(Comparator.comparingLong(b -> b.start));
         List<Block> arming;
         try {
-            arming = register(fresh, refused, refusedWhy);
+            arming = registrar.register(fresh, refused, refusedWhy);
         } catch (RuntimeException e) {
             // /proc/self/maps unreadable, say: the blocks wait for the next scan.
             log.debug("registering new off-heap blocks failed, retried next scan: " + e);
             for (Block b : fresh) {
-                b.transition(Block.ARMING, Block.PENDING);
+                b.transition(Block.State.ARMING, Block.State.PENDING);
             }
             arming = List.of();
         }
 
         List<Piece> pieces;
         List<BlockPages> perBlock;
-        List<long[]> spans;
+        List<Span> spans;
         synchronized (lock) {
-            spans = ours.join(Attribution.merge(Attribution.spans(armed.values()), Attribution.spans(arming)), JOIN_GAP);
+            spans = registrar.join(Attribution.merge(Attribution.spans(armed.values()), Attribution.spans(arming)), JOIN_GAP);
             pieces = carriedPieces;
             perBlock = carriedBlocks;
             carriedPieces = new ArrayList<>();
@@ -274,63 +329,125 @@ public final class OffHeapTracker implements BlockSource {
             @Override
             public void reregistered(long start, long end) {
                 reregistered[0]++;
-                new RegionTrackedEvent().commit("off-heap", start, end,
-                        "registered again after its mapping was replaced; its pages count as written", 0);
+                BlockEvents.reregistered(start, end);
             }
 
             @Override
             public void untrackable(long start, long end, KernelException cause) {
-                new RegionUntrackedEvent().commit("off-heap", start, end,
-                        "cannot be registered again: " + cause.getMessage(), 0);
+                BlockEvents.untrackable(start, end, cause);
             }
         };
         WrittenRanges written = new WrittenRanges();
+        WrittenRanges early = new WrittenRanges();
         List<Block> owners = new ArrayList<>();
+        List<Block> armingHere = new ArrayList<>();
+        List<Piece> beforeArming = new ArrayList<>();
+        List<BlockPages> beforeArmingPerBlock = new ArrayList<>();
+        List<Block> unannounced = new ArrayList<>();
+        List<Span> unowned = new ArrayList<>();
+        for (Block b; (b = freedBeforeArming.poll()) != null; ) {
+            freedBeforeArmingCount.decrementAndGet();
+            beforeArming.add(new Piece(b.pageStart, b.pageEnd, Attribution.bit(b.kind)));
+        }
         int next = 0;
-        for (long[] span : spans) {
+        for (Span span : spans) {
             written.count = 0;
+            early.count = 0;
+            armingHere.clear();
+            for (; next < arming.size() && arming.get(next).pageStart < span.end(); next++) {
+                armingHere.add(arming.get(next));
+            }
             synchronized (lock) {
+                // Read before the collection re-arms them: what the blocks armed by it were written before.
+                readBeforeArming(armingHere, early);
                 boolean collected = true;
                 try {
-                    tracker.collect(span[0], span[1], written, repairs);
+                    tracker.collect(span.start(), span.end(), written, repairs);
                 } catch (KernelException | IllegalArgumentException e) {
                     collected = false;
-                    log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span[0], span[1],
+                    log.debug(String.format("off-heap scan of [0x%x, 0x%x) failed: %s", span.start(), span.end(),
                             e.getMessage()));
                 }
                 // The blocks armed before this collection own what it found; a block armed by it starts its first
-                // interval here.
+                // interval here, and its writes before are reported as such.
                 if (written.count > 0) {
                     owners(written, owners);
                     Attribution.attribute(owners, written.ranges, written.count, pieces, perBlock);
+                    Attribution.uncovered(owners, written.ranges, written.count, unowned);
                 }
-                for (; next < arming.size() && arming.get(next).pageStart < span[1]; next++) {
-                    Block b = arming.get(next);
+                if (collected && early.count > 0) {
+                    Attribution.attribute(armingHere, early.ranges, early.count, beforeArming, beforeArmingPerBlock);
+                }
+                for (Block b : armingHere) {
                     if (!collected) {
-                        b.transition(Block.ARMING, Block.PENDING); // not armed: the next scan tries again
-                    } else if (b.transition(Block.ARMING, Block.ARMED)) {
+                        b.transition(Block.State.ARMING, Block.State.PENDING); // not armed: the next scan tries again
+                    } else if (b.transition(Block.State.ARMING, Block.State.ARMED)) {
                         b.armingNumber = ++armings;
                         Block replaced = armed.put(b.start, b);
                         if (replaced != null && replaced != b) {
                             armedBytes -= replaced.size();
                         }
                         armedBytes += b.size();
+                        if (!b.announced) {
+                            unannounced.add(b);
+                        }
                     }
                 }
             }
         }
-        for (Piece p : Attribution.cover(pieces)) {
-            visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()));
+        collectedUnowned = unowned;
+        List<Piece> measured = Attribution.cover(pieces);
+        List<Piece> assumed = Attribution.subtract(Attribution.cover(beforeArming), measured);
+        int m = 0;
+        int a = 0;
+        while (m < measured.size() || a < assumed.size()) {
+            if (a >= assumed.size() || (m < measured.size() && measured.get(m).start() < assumed.get(a).start())) {
+                Piece p = measured.get(m++);
+                visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()), "");
+            } else {
+                Piece p = assumed.get(a++);
+                visitor.visit(p.start(), p.end(), kinds(p.kinds()), label(p.kinds()), BlockSource.BEFORE_ARMING);
+            }
         }
+        BlockEvents.armedLate(unannounced);
         if (emitEvents) {
-            emitBlockWrites(scanId, Attribution.countPerBlock(perBlock));
+            BlockEvents.blockWrites(scanId, Attribution.countPerBlock(perBlock), maxBlockEvents);
         }
         for (int i = 0; i < refused.size(); i++) {
-            Block b = refused.get(i);
-            new RegionUntrackedEvent().commit(b.kind.eventName(), b.start, b.end,
-                    "cannot be registered: " + refusedWhy.get(i), b.id);
+            BlockEvents.refused(refused.get(i), refusedWhy.get(i));
         }
         return reregistered[0];
+    }
+
+    /**
+     * Reads (without re-arming) which pages of {@code blocks}, about to be armed, may have been written since
+     * their allocation: pages of theirs that are written (everything reads so in memory registered a moment ago)
+     * and hold data (present or swapped, not the shared zero page), and what the previous scan collected of their
+     * pages where no armed block was (a block allocated while that scan ran). A superset of their writes before
+     * arming: the allocator's own use of a page before the block's allocation shows too. Called with the lock held.
+     */
+    private void readBeforeArming(List<Block> blocks, WrittenRanges out) {
+        if (blocks.isEmpty()) {
+            return;
+        }
+        List<Span> spans = Attribution.spans(blocks);
+        for (Span span : spans) {
+            try {
+                tracker.scanner().scan(span.start(), span.end(), BEFORE_ARMING_QUERY, out);
+            } catch (KernelException | IllegalArgumentException e) {
+                // Then every page of the span may have been written: assumed so.
+                log.debug(String.format("reading [0x%x, 0x%x) before arming it failed, all of it assumed written: %s",
+                        span.start(), span.end(), e.getMessage()));
+                out.visit(span.start(), span.end(), 0);
+            }
+        }
+        if (!collectedUnowned.isEmpty()) {
+            List<Span> both = Attribution.merge(out.toList(), Ranges.intersect(collectedUnowned, spans));
+            out.count = 0;
+            for (Span r : both) {
+                out.visit(r.start(), r.end(), 0);
+            }
+        }
     }
 
     /**
@@ -358,157 +475,14 @@ public final class OffHeapTracker implements BlockSource {
         }
     }
 
-    private void emitBlockWrites(long scanId, List<BlockCount> counts) {
-        BlockWritesEvent probe = new BlockWritesEvent();
-        if (!probe.isEnabled()) {
-            return;
-        }
-        int rank = 0;
-        for (BlockCount c : counts) {
-            if (rank >= maxBlockEvents) {
-                break;
-            }
-            BlockWritesEvent e = new BlockWritesEvent();
-            Block b = c.block();
-            e.scanId = scanId;
-            e.rank = ++rank;
-            e.blockId = b.id;
-            e.kind = b.kind.eventName();
-            e.startAddress = b.start;
-            e.endAddress = b.end;
-            e.size = b.size();
-            e.writtenPages = c.pages();
-            e.writtenBytes = c.pages() * Pages.SIZE;
-            e.freed = b.state() == Block.FREED;
-            e.commit();
-        }
-    }
-
-    /**
-     * Makes sure the memory of {@code fresh} (sorted) is registered with this tracker's userfaultfd: a
-     * stretch that is not is registered as the whole mapping it lies in (registering part of a mapping would
-     * split it into several VMAs; registering whole ones lets the kernel merge neighbours instead). A range
-     * another userfaultfd registered first is refused (EBUSY) and left to its owner, with the blocks in it.
-     *
-     * <p>System calls per scan: one {@code PAGEMAP_SCAN} per cluster of fresh blocks (to find what is not
-     * registered), and registrations only where something is not, or where registered memory is not known to be
-     * this tracker's own (to tell whether another userfaultfd owns it).
-     *
-     * @return the blocks that can be armed
-     */
-    private List<Block> register(List<Block> fresh, List<Block> refused, List<String> why) {
-        if (fresh.isEmpty()) {
-            return fresh;
-        }
-        List<long[]> failed = new ArrayList<>();
-        List<String> failedWhy = new ArrayList<>();
-        List<long[]> spans = Attribution.spans(fresh);
-        // 1. The stretches of the fresh spans that are not registered.
-        List<long[]> missing = new ArrayList<>();
-        for (int[] cluster : Ranges.clusters(spans, CLUSTER_GAP)) {
-            long hullStart = spans.get(cluster[0])[0];
-            long hullEnd = spans.get(cluster[1])[1];
-            List<PageRegion> unregistered;
-            try {
-                unregistered = tracker.scanner().scan(hullStart, hullEnd, ScanQuery.NOT_WP_ALLOWED);
-            } catch (KernelException | IllegalArgumentException e) {
-                failed.add(new long[] {hullStart, hullEnd});
-                failedWhy.add(e.getMessage());
-                continue;
-            }
-            int i = cluster[0];
-            for (PageRegion u : unregistered) {
-                while (i <= cluster[1] && spans.get(i)[1] <= u.start()) {
-                    i++;
-                }
-                for (int j = i; j <= cluster[1] && spans.get(j)[0] < u.end(); j++) {
-                    missing.add(new long[] {Math.max(u.start(), spans.get(j)[0]), Math.min(u.end(), spans.get(j)[1])});
-                }
-            }
-        }
-        // 2. Register them as whole mappings.
-        if (!missing.isEmpty()) {
-            List<Mapping> maps = ProcMaps.self();
-            Set<Long> done = new HashSet<>();
-            for (long[] stretch : missing) {
-                for (Mapping m : ProcMaps.overlapping(maps, stretch[0], stretch[1])) {
-                    long s = Math.max(m.start(), stretch[0]);
-                    long e = Math.min(m.end(), stretch[1]);
-                    boolean whole = m.anonymous() && m.writable() && !m.shared();
-                    if (whole && !done.add(m.start())) {
-                        continue; // registered whole a moment ago, for another stretch
-                    }
-                    try {
-                        if (whole) {
-                            tracker.userfaultfd().register(m.start(), m.end());
-                            ours.add(m.start(), m.end());
-                            vmaRegistrations++;
-                        } else {
-                            tracker.userfaultfd().register(s, e);
-                            ours.add(s, e);
-                        }
-                    } catch (KernelException first) {
-                        try {
-                            tracker.userfaultfd().register(s, e);
-                            ours.add(s, e);
-                        } catch (KernelException second) {
-                            failed.add(new long[] {s, e});
-                            failedWhy.add(second.getMessage());
-                        }
-                    }
-                }
-            }
-        }
-        // 3. Registered, but by us or by another userfaultfd? Registering again is a no-op for our own
-        // registration (it neither splits nor touches the pages) and EBUSY for another's.
-        for (long[] span : spans) {
-            if (!ours.contains(span[0], span[1])) {
-                try {
-                    tracker.userfaultfd().register(span[0], span[1]);
-                    ours.add(span[0], span[1]);
-                } catch (KernelException e) {
-                    failed.add(span);
-                    failedWhy.add(e.getMessage());
-                }
-            }
-        }
-        if (failed.isEmpty()) {
-            return fresh;
-        }
-        List<Block> ok = new ArrayList<>(fresh.size());
-        for (Block b : fresh) {
-            String reason = null;
-            for (int i = 0; i < failed.size() && reason == null; i++) {
-                if (b.pageStart < failed.get(i)[1] && b.pageEnd > failed.get(i)[0]) {
-                    reason = failedWhy.get(i);
-                }
-            }
-            if (reason == null) {
-                ok.add(b);
-            } else if (b.transition(Block.ARMING, Block.UNTRACKED)) {
-                refused.add(b);
-                why.add(reason);
-                if (untrackableLogged++ < 10) {
-                    log.warn("not tracking " + b + ": " + reason);
-                }
-            }
-        }
-        return ok;
-    }
-
-    /** Mappings registered whole so far. */
-    long vmaRegistrations() {
-        synchronized (lock) {
-            return vmaRegistrations;
-        }
-    }
-
     /** {@code allocations, frees, collects at free}: for the log. */
     String stats() {
         long collects = Math.max(1, collectsAtFree.get());
         return allocations.sum() + " allocations, " + frees.sum() + " frees (" + collectsAtFree.get()
                 + " of armed blocks: " + lockWaitNanos.sum() / collects + " ns waiting for the lock and "
-                + collectNanos.sum() / collects + " ns collecting on average), " + live.size() + " live";
+                + collectNanos.sum() / collects + " ns collecting on average), " + live.size() + " live"
+                + (freedBeforeArmingDropped.sum() == 0 ? "" : ", " + freedBeforeArmingDropped.sum()
+                + " freed before their arming while no scan ran, not reported");
     }
 
     private static final List<Set<RegionKind>> KIND_SETS = kindSets();
@@ -549,6 +523,14 @@ public final class OffHeapTracker implements BlockSource {
     static final class WrittenRanges implements dev.dirtypages.kernel.pagemap.RegionVisitor {
         long[] ranges = new long[32];
         int count;
+
+        List<Span> toList() {
+            List<Span> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new Span(ranges[2 * i], ranges[2 * i + 1]));
+            }
+            return out;
+        }
 
         @Override
         public void visit(long start, long end, long categories) {

@@ -51,32 +51,52 @@ final class Ranges {
      * Sorted, disjoint spans with those separated by at most {@code maxGap} bytes of registered memory (one
      * range holding the gap) joined.
      */
-    List<long[]> join(List<long[]> spans, long maxGap) {
-        List<long[]> out = new ArrayList<>(spans.size());
-        for (long[] s : spans) {
+    List<Span> join(List<Span> spans, long maxGap) {
+        List<Span> out = new ArrayList<>(spans.size());
+        for (Span s : spans) {
             int last = out.size() - 1;
             if (last >= 0) {
-                long gapStart = out.get(last)[1];
-                if (s[0] - gapStart <= maxGap && contains(gapStart, s[0])) {
-                    out.get(last)[1] = Math.max(out.get(last)[1], s[1]);
+                long gapStart = out.get(last).end();
+                if (s.start() - gapStart <= maxGap && contains(gapStart, s.start())) {
+                    out.set(last, out.get(last).extendedTo(s.end()));
                     continue;
                 }
             }
-            out.add(new long[] {s[0], s[1]});
+            out.add(s);
         }
         return out;
     }
 
     /** Spans grouped where they lie at most {@code maxGap} apart: each group as its first and last index. */
-    static List<int[]> clusters(List<long[]> spans, long maxGap) {
+    static List<int[]> clusters(List<Span> spans, long maxGap) {
         List<int[]> out = new ArrayList<>();
         int first = 0;
         for (int i = 1; i <= spans.size(); i++) {
-            if (i == spans.size() || spans.get(i)[0] - spans.get(i - 1)[1] > maxGap) {
+            if (i == spans.size() || spans.get(i).start() - spans.get(i - 1).end() > maxGap) {
                 if (first < i) {
                     out.add(new int[] {first, i - 1});
                 }
                 first = i;
+            }
+        }
+        return out;
+    }
+
+    /** The parts two lists of sorted, disjoint {@code [start, end)} spans have in common, in address order. */
+    static List<Span> intersect(List<Span> a, List<Span> b) {
+        List<Span> out = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < a.size() && j < b.size()) {
+            long s = Math.max(a.get(i).start(), b.get(j).start());
+            long e = Math.min(a.get(i).end(), b.get(j).end());
+            if (s < e) {
+                out.add(new Span(s, e));
+            }
+            if (a.get(i).end() < b.get(j).end()) {
+                i++;
+            } else {
+                j++;
             }
         }
         return out;

@@ -1,5 +1,5 @@
 /**
- * Off-heap blocks: direct buffers, Unsafe memory and FFM arenas, found as they are allocated by advice on the
+ * Off-heap blocks: direct buffers, Unsafe memory and FFM arenas, found as they are allocated by hooks added to the
  * JDK's own classes (through a bridge defined in {@code java.base}), tracked and reported page by page. See
  * docs/offheap.md.
  */

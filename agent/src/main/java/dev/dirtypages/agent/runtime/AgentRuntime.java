@@ -51,15 +51,13 @@ public final class AgentRuntime {
 
     private final AgentOptions options;
     private final AgentLog log;
-    private volatile Capabilities capabilities;
     private final List<String> problems = new CopyOnWriteArrayList<>();
-    private volatile TrackedRegions regions;
-    private volatile Sampler sampler;
-    private volatile Instrumentation instrumentation;
-    private volatile OffHeapTracking offHeap;
-    private volatile Consumers consumers;
-    private volatile Recording recording;
-    private volatile boolean started;
+    /** Installed by premain, attached to the write tracking by the start-up thread (then in the published state). */
+    private OffHeapTracking offHeapInstalled;
+    /** What the agent has set up so far: see {@link RuntimeState}. */
+    private final AtomicReference<RuntimeState> published = new AtomicReference<>(RuntimeState.INITIAL);
+    /** Guarded by {@link #jfrStart}: opened by the start-up thread, closed by the shutdown hook. */
+    private ChannelServer channel;
     /** Set by the shutdown hook: a start still under way then gives up quietly. */
     private volatile boolean shuttingDown;
     /** Held while JFR is set up, and by the shutdown hook: see {@link #startTracking}. */
@@ -110,7 +108,6 @@ public final class AgentRuntime {
             return;
         }
         AgentRuntime runtime = new AgentRuntime(parsed.options(), log);
-        runtime.instrumentation = instrumentation;
         if (!RUNNING.compareAndSet(null, runtime)) {
             log.warn("already running in this JVM; this " + (attached ? "attach" : "load") + " changes nothing");
             return;
@@ -123,6 +120,21 @@ public final class AgentRuntime {
         } catch (IllegalStateException shutdownInProgress) {
             log.debug("not started: the JVM is shutting down");
             return;
+        }
+        // Off-heap allocations are recorded from here on, whatever the start-up thread is doing: the bridge and the
+        // hooks go in now, on the premain thread (a retransformation of three or four JDK classes, no system call),
+        // so that the blocks main allocates in its first lines are tracked. Nothing else is set up here.
+        long installing = System.nanoTime();
+        runtime.offHeapInstalled = OffHeapTracking.install(runtime.options, instrumentation, log, runtime.problems);
+        if (runtime.offHeapInstalled != null) {
+            log.debug("off-heap hooks added in " + (System.nanoTime() - installing) / 1_000_000 + " ms");
+            if (attached) {
+                String said = runtime.offHeapInstalled.findAllocatedBeforeAttach(instrumentation);
+                if (said != null) {
+                    runtime.published.updateAndGet(st -> st.withOffHeapBeforeAttach(said));
+                    log.info("attached to a running JVM: " + said);
+                }
+            }
         }
         // Everything else happens off the premain thread: probing the kernel loads JNA and finding the heap
         // creates the platform MBean server, and both initialise java.util.logging, which must not happen
@@ -146,38 +158,62 @@ public final class AgentRuntime {
     }
 
     private void run() {
-        try {
-            startTracking();
-        } finally {
-            started = true;
+        OffHeapTracking installed = offHeapInstalled;
+        if (installed != null) {
+            installed.ignoreCurrentThread();   // JFR's and the probes' buffers are the agent's, not the application's
         }
-        if (!shuttingDown) {
-            options.channel().ifPresent(dir -> ChannelServer.open(dir, Optional.ofNullable(consumers), this::state, log));
+        try {
+            startTracking(installed);
+        } finally {
+            published.updateAndGet(RuntimeState::startedNow);
+        }
+        options.channel().ifPresent(dir -> {
+            synchronized (jfrStart) {
+                // Under the hook's lock: the channel is either opened before the hook runs (and closed by it) or not.
+                if (!shuttingDown) {
+                    channel = ChannelServer.open(dir, Optional.ofNullable(published.get().consumers()), this::state, log)
+                            .orElse(null);
+                }
+            }
+        });
+    }
+
+    /** Sets up write tracking; the off-heap blocks recorded since premain stop being recorded if it fails. */
+    private void startTracking(OffHeapTracking installed) {
+        boolean attached = false;
+        try {
+            attached = startTrackingAttaching(installed);
+        } finally {
+            if (installed != null && !attached) {
+                installed.detach();
+            }
         }
     }
 
-    private void startTracking() {
-        capabilities = CapabilityProbe.capabilities();
+    /** @return whether {@code installed} (the off-heap tracking) was attached to the write tracking */
+    private boolean startTrackingAttaching(OffHeapTracking installed) {
+        Capabilities capabilities = CapabilityProbe.capabilities();
+        published.updateAndGet(st -> st.withCapabilities(capabilities));
         // JFR started once the JVM's exit is under way prints an error on stdout ("too early in the VM
         // initialization sequence": the JVMTI phase has left LIVE). The shutdown hook takes the same lock, so JFR
         // is either set up before the exit gets past the hooks or not at all.
         synchronized (jfrStart) {
             if (shuttingDown || jvmShuttingDown()) {
-                return;
+                return false;
             }
             registerPeriodicEvents();
             startRecordingIfAsked();
         }
         if (options.regions().isEmpty()) {
             log.info("regions= is empty: nothing to track");
-            return;
+            return false;
         }
         if (!capabilities.writeTracking()) {
             for (Problem p : capabilities.problems()) {
                 problems.add(p.describe());
             }
             log.warn("write tracking is off, the application runs on: " + String.join("; ", problems));
-            return;
+            return false;
         }
         WriteTracker tracker;
         try {
@@ -185,7 +221,7 @@ public final class AgentRuntime {
         } catch (KernelException e) {
             problems.add(e.getMessage());
             log.warn("write tracking is off, the application runs on: " + e.getMessage());
-            return;
+            return false;
         }
         if (capabilities.userfaultfdSource().orElse(null) == Userfaultfd.Source.DEVICE) {
             log.info("userfaultfd from /dev/userfaultfd (the userfaultfd system call is refused here)");
@@ -200,30 +236,28 @@ public final class AgentRuntime {
                 log.warn("heap not tracked: " + discovery.problem());
             }
         }
-        OffHeapTracking blocks = OffHeapTracking.start(options, instrumentation, tracker, log, problems);
         if (shuttingDown) {
-            return;
+            return false;
         }
+        OffHeapTracking blocks = installed != null && installed.attach(tracker, problems) ? installed : null;
         if (tracked.list().isEmpty() && blocks == null) {
             // Nothing could be tracked (the heap under ZGC with regions=heap, say): no timer, no consumers.
-            this.regions = tracked;
+            published.updateAndGet(st -> st.tracking(tracked, null, null, null));
             tracker.close();
             log.warn("nothing is tracked (" + String.join("; ", problems) + "); no scans run");
-            return;
+            return false;
         }
         Sampler s = new Sampler(tracked, options, log);
         if (blocks != null) {
             s.blocks(blocks.source());
         }
-        this.offHeap = blocks;
-        this.regions = tracked;
-        this.sampler = s;
         s.start();
         Consumers c = new Consumers(s, tracked, blocks == null ? List::of : blocks::armedSpans, log);
         Consumers.publish(c, log);
-        this.consumers = c;
+        published.updateAndGet(st -> st.tracking(tracked, s, blocks, c));
         log.info("scanning every " + OptionsParser.formatDuration(options.interval())
-                + (recording == null ? "" : ", recording to " + options.file().get()));
+                + (published.get().recording() == null ? "" : ", recording to " + options.file().get()));
+        return blocks != null;
     }
 
     /**
@@ -293,7 +327,7 @@ public final class AgentRuntime {
             r.setDumpOnExit(true);
             r.setDestination(options.file().get());
             r.start();
-            this.recording = r;
+            published.updateAndGet(st -> st.withRecording(r));
         } catch (Exception e) {
             if (shuttingDown || jvmShuttingDown()) {
                 return; // the application exited while the agent started: JFR refuses new recordings, rightly
@@ -335,7 +369,7 @@ public final class AgentRuntime {
      * shuts down, this is JFR stopping its recordings: the recordings' last scan, after which no scan emits.
      */
     private void scanAtChunkEnd() {
-        Sampler s = sampler;
+        Sampler s = published.get().sampler();
         ChunkEndScanEvent event = new ChunkEndScanEvent();
         if (s != null) {
             try {
@@ -350,17 +384,20 @@ public final class AgentRuntime {
 
     private void emitStatus() {
         AgentStatusEvent event = new AgentStatusEvent();
-        TrackedRegions r = regions;
-        Sampler s = sampler;
-        event.state = state();
+        RuntimeState st = published.get();
+        TrackedRegions r = st.regions();
+        Sampler s = st.sampler();
+        Capabilities capabilities = st.capabilities();
+        event.state = state(st);
         event.problems = String.join("; ", problems);
         event.options = options.describe();
+        event.offHeapBeforeAttach = st.offHeapBeforeAttach() == null ? "" : st.offHeapBeforeAttach();
         event.kernel = String.format("%s, userfaultfd %s, features 0x%x, PAGEMAP_SCAN %s",
                 capabilities.kernelRelease(), capabilities.userfaultfdSource()
                         .map(src -> src == Userfaultfd.Source.DEVICE ? "via /dev/userfaultfd" : "via the system call")
                         .orElse("unavailable"),
                 capabilities.userfaultfdFeatures(), capabilities.pagemapScan() ? "yes" : "no");
-        OffHeapTracking blocks = offHeap;
+        OffHeapTracking blocks = st.offHeap();
         event.regions = (r == null ? 0 : r.list().size()) + (blocks == null ? 0 : blocks.liveBlocks());
         event.trackedBytes = (r == null ? 0 : r.trackedBytes()) + (blocks == null ? 0 : blocks.trackedBytes());
         event.scans = s == null ? 0 : s.scans();
@@ -369,11 +406,15 @@ public final class AgentRuntime {
 
     /** {@code starting}, {@code tracking}, {@code reduced} (tracking with problems), {@code off} or {@code idle}. */
     public String state() {
-        TrackedRegions r = regions;
-        if (!started) {
+        return state(published.get());
+    }
+
+    private String state(RuntimeState st) {
+        TrackedRegions r = st.regions();
+        if (!st.started()) {
             return "starting";
         }
-        if ((r == null || r.list().isEmpty()) && offHeap == null) {
+        if ((r == null || r.list().isEmpty()) && st.offHeap() == null) {
             return options.regions().isEmpty() ? "idle" : "off";
         }
         return problems.isEmpty() ? "tracking" : "reduced";
@@ -384,40 +425,51 @@ public final class AgentRuntime {
     }
 
     public Optional<Sampler> sampler() {
-        return Optional.ofNullable(sampler);
+        return Optional.ofNullable(published.get().sampler());
     }
 
     public Optional<TrackedRegions> regions() {
-        return Optional.ofNullable(regions);
+        return Optional.ofNullable(published.get().regions());
     }
 
     /** The consumers with epochs of their own (snapshot tools), once tracking runs. */
     public Optional<Consumers> consumers() {
-        return Optional.ofNullable(consumers);
+        return Optional.ofNullable(published.get().consumers());
     }
 
     /**
-     * Stops the timer and flushes the last interval. JFR's own shutdown runs beside this in no set order; its
-     * end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into the recording whatever this scan has not, and
-     * after it this scan emits nothing (it still serves the in-process consumers).
+     * The agent's one shutdown hook: stops the timer, flushes the last interval, then closes the channel. JFR's
+     * own shutdown runs beside this in no set order; its end-of-chunk hook ({@link #scanAtChunkEnd}) flushes into
+     * the recording whatever this scan has not, and after it this scan emits nothing (it still serves the
+     * in-process consumers).
      */
     private void shutdown() {
+        ChannelServer openChannel;
         synchronized (jfrStart) {
             shuttingDown = true;
+            openChannel = channel;
         }
-        Sampler s = sampler;
-        if (s == null) {
-            return;
-        }
-        s.stop(SHUTDOWN_WAIT_MILLIS);
+        RuntimeState st = published.get();
         try {
-            s.scanNow(Sampler.SHUTDOWN);
-        } catch (RuntimeException e) {
-            log.debug("final scan failed: " + e);
-        }
-        OffHeapTracking blocks = offHeap;
-        if (blocks != null) {
-            log.debug("off-heap: " + blocks.stats());
+            Sampler s = st.sampler();
+            if (s == null) {
+                return;
+            }
+            s.stop(SHUTDOWN_WAIT_MILLIS);
+            try {
+                s.scanNow(Sampler.SHUTDOWN);
+            } catch (RuntimeException e) {
+                log.debug("final scan failed: " + e);
+            }
+            OffHeapTracking blocks = st.offHeap();
+            if (blocks != null) {
+                log.debug("off-heap: " + blocks.stats());
+            }
+        } finally {
+            // After the final scan: closing first would cut a consumer off in the middle of its last checkpoint.
+            if (openChannel != null) {
+                openChannel.close();
+            }
         }
     }
 }

@@ -9,14 +9,23 @@ import java.util.Set;
  * that each written page is reported by exactly one scan.
  */
 public interface BlockSource {
+    /**
+     * The {@code assumedReason} of pages of a block written between its allocation and its first arming,
+     * reported by the scan that arms it: measured as far as the page tables tell (pages holding data), not
+     * write by write.
+     */
+    String BEFORE_ARMING = "before-arming";
+
     /** Receives the written pieces of one scan, in address order. */
     @FunctionalInterface
     interface PieceVisitor {
         /**
          * Pages {@code [start, end)} were written; {@code kinds} are the kinds of the tracked blocks over them
-         * and {@code region} the name events carry (the kinds' names joined with '+').
+         * and {@code region} the name events carry (the kinds' names joined with '+'); {@code assumedReason} is
+         * empty for pages measured written since the previous scan, else why they are reported without that
+         * ({@link #BEFORE_ARMING}).
          */
-        void visit(long start, long end, Set<RegionKind> kinds, String region);
+        void visit(long start, long end, Set<RegionKind> kinds, String region, String assumedReason);
     }
 
     /**

@@ -16,14 +16,17 @@ final class RangeEmitter implements RegionVisitor {
     private boolean emitting;
     private long scanId;
     private String region;
-    /** Whether the range being merged was assumed written (adaptive arming) rather than measured. */
-    private boolean assumed;
+    /** Adaptive arming's reason for the ranges it assumes written (its hot stripes). */
+    static final String HOT = "hot";
+    /** Why the range being merged was assumed written rather than measured; empty when measured. */
+    private String assumedReason = "";
     /** Takes the ranges adaptive arming assumed written; they are never merged with measured ones. */
-    private final RegionVisitor assumedView = (start, end, categories) -> visit(start, end, true);
+    private final RegionVisitor assumedView = (start, end, categories) -> visit(start, end, HOT);
     private long pendingStart = -1;
     private long pendingEnd;
 
     private long pages;
+    private long assumedPages;
     private long ranges;
     private long emitted;
     private long omitted;
@@ -38,6 +41,7 @@ final class RangeEmitter implements RegionVisitor {
         this.scanId = id;
         this.emitting = emitting;
         pages = 0;
+        assumedPages = 0;
         ranges = 0;
         emitted = 0;
         omitted = 0;
@@ -51,7 +55,7 @@ final class RangeEmitter implements RegionVisitor {
 
     @Override
     public void visit(long start, long end, long categories) {
-        visit(start, end, false);
+        visit(start, end, "");
     }
 
     /** The visitor for ranges assumed written, not measured. */
@@ -59,16 +63,21 @@ final class RangeEmitter implements RegionVisitor {
         return assumedView;
     }
 
-    private void visit(long start, long end, boolean assumedRange) {
-        pages += Pages.count(start, end);
-        if (pendingStart >= 0 && assumedRange == assumed && start - pendingEnd <= mergeGap) {
+    /** A range measured written ({@code reason} empty) or assumed written for {@code reason}. */
+    void visit(long start, long end, String reason) {
+        long count = Pages.count(start, end);
+        pages += count;
+        if (!reason.isEmpty()) {
+            assumedPages += count;
+        }
+        if (pendingStart >= 0 && reason.equals(assumedReason) && start - pendingEnd <= mergeGap) {
             pendingEnd = end;
             return;
         }
         flush();
         pendingStart = start;
         pendingEnd = end;
-        assumed = assumedRange;
+        assumedReason = reason;
     }
 
     /** Emits the range being merged, if any; call at the end of each region. */
@@ -85,7 +94,8 @@ final class RangeEmitter implements RegionVisitor {
                 event.size = pendingEnd - pendingStart;
                 event.scanId = scanId;
                 event.region = region;
-                event.assumed = assumed;
+                event.assumed = !assumedReason.isEmpty();
+                event.assumedReason = assumedReason;
                 event.commit();
                 emitted++;
             } else {
@@ -97,6 +107,11 @@ final class RangeEmitter implements RegionVisitor {
 
     long pages() {
         return pages;
+    }
+
+    /** Of {@link #pages()}, those assumed written rather than measured. */
+    long assumedPages() {
+        return assumedPages;
     }
 
     long ranges() {

@@ -195,7 +195,9 @@ public final class Sampler {
             }
             BlockSource source = blocks;
             if (source != null) {
+                long assumedBefore = emitter.assumedPages();
                 reregistered += scanBlocks(id, source, emitting);
+                assumedPages += emitter.assumedPages() - assumedBefore;
             }
             long end = System.nanoTime();
             long interval = begin - previousScanNanos;
@@ -233,13 +235,13 @@ public final class Sampler {
         String[] current = {null};
         long reregistered = 0;
         try {
-            reregistered = source.scan(id, emitting, (start, end, kinds, region) -> {
+            reregistered = source.scan(id, emitting, (start, end, kinds, region, assumedReason) -> {
                 if (!region.equals(current[0])) {
                     emitter.flush();
                     emitter.beginRegion(region);
                     current[0] = region;
                 }
-                emitter.visit(start, end, 0);
+                emitter.visit(start, end, assumedReason);
                 for (ScanListener listener : listeners) {
                     for (dev.dirtypages.agent.options.RegionKind kind : kinds) {
                         listener.written(id, new TrackedRegion(kind, start, end), start, end);

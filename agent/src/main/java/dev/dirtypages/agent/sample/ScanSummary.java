@@ -9,7 +9,8 @@ package dev.dirtypages.agent.sample;
  * @param intervalNanos time since the previous scan (or since arming)
  * @param durationNanos the scan's own duration
  * @param writtenPages  pages written in the interval
- * @param assumedPages  of those, the pages adaptive arming reported without measuring them
+ * @param assumedPages  of those, the pages reported without a measured write in the interval (adaptive arming's
+ *                      stripes, off-heap blocks' pages written before their arming)
  * @param trackedBytes  bytes tracked
  * @param ranges        written ranges found (after merging)
  * @param omitted       ranges not emitted because of maxranges

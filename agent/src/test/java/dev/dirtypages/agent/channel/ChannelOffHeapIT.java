@@ -46,8 +46,14 @@ class ChannelOffHeapIT {
             try (LineClient c = new LineClient(channel.resolve(ChannelServer.socketName(app.pid())))) {
                 assertTrue(c.hello.startsWith("OK 0 HELLO version=2 "), c.hello);
                 c.lines("REGISTER tool");
-                c.lines("CHECKPOINT tool");              // the scan that arms the buffer
+                // The scan that arms the buffer: it hands the consumer the pages written before, as written.
+                List<String> armed = c.lines("CHECKPOINT tool");
                 long first = blockAddress(app.stdout(), "BLOCK 1 ");
+                long firstPage = (first + PAGE - 1) & -PAGE;
+                for (long page : new long[] {firstPage + 3 * PAGE, firstPage + 10 * PAGE}) {
+                    assertTrue(covered(armed, page), String.format("page %x, written before the block's arming, "
+                            + "not in the checkpoint that armed it: %s", page, armed));
+                }
                 List<String> regions = c.lines("REGIONS");
                 String span = spanOver(regions, first);
                 assertTrue(regions.stream().anyMatch(l -> l.endsWith(" java-heap")), regions.toString());
@@ -82,6 +88,18 @@ class ChannelOffHeapIT {
         }
         assertEquals(1, over.size(), String.format("the buffer's pages [%x, %x) in %s", pageStart, pageEnd, regions));
         return over.get(0);
+    }
+
+    /** Whether a range line {@code start-end} of a checkpoint's answer holds {@code page}. */
+    private static boolean covered(List<String> answer, long page) {
+        for (String line : answer) {
+            String[] range = line.split(" ")[0].split("-");
+            if (range.length == 2 && !line.startsWith("OK") && Long.parseLong(range[0], 16) <= page
+                    && page < Long.parseLong(range[1], 16)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long generation(String line) {

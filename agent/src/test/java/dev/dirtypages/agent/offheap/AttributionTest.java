@@ -114,24 +114,34 @@ class AttributionTest {
 
     @Test
     void mergeJoinsTwoSortedSpanListsWhereTheyOverlapOrTouch() {
-        List<long[]> merged = Attribution.merge(List.of(new long[] {0, P}, new long[] {5 * P, 6 * P}),
-                List.of(new long[] {P, 2 * P}, new long[] {4 * P, 5 * P + 1}, new long[] {9 * P, 10 * P}));
-        assertEquals(3, merged.size());
-        assertEquals(2 * P, merged.get(0)[1]);
-        assertEquals(4 * P, merged.get(1)[0]);
-        assertEquals(6 * P, merged.get(1)[1]);
-        assertEquals(9 * P, merged.get(2)[0]);
+        List<Span> merged = Attribution.merge(List.of(new Span(0, P), new Span(5 * P, 6 * P)),
+                List.of(new Span(P, 2 * P), new Span(4 * P, 5 * P + 1), new Span(9 * P, 10 * P)));
+        assertEquals(List.of(new Span(0, 2 * P), new Span(4 * P, 6 * P), new Span(9 * P, 10 * P)), merged);
     }
 
     @Test
     void spansJoinBlocksThatShareOrTouchPages() {
         List<Block> blocks = List.of(block(1, RegionKind.DIRECT, 100, 200), block(2, RegionKind.DIRECT, 300, P + 5),
                 block(3, RegionKind.DIRECT, 2 * P, 3 * P), block(4, RegionKind.DIRECT, 5 * P, 6 * P));
-        List<long[]> spans = Attribution.spans(blocks);
-        assertEquals(2, spans.size());
-        assertEquals(0, spans.get(0)[0]);
-        assertEquals(3 * P, spans.get(0)[1]);
-        assertEquals(5 * P, spans.get(1)[0]);
-        assertEquals(6 * P, spans.get(1)[1]);
+        assertEquals(List.of(new Span(0, 3 * P), new Span(5 * P, 6 * P)), Attribution.spans(blocks));
+    }
+
+    @Test
+    void writtenPagesNoBlockOverlapsAreTheOnesLeftUncovered() {
+        Block a = block(1, RegionKind.DIRECT, 2 * P, 4 * P);            // pages [2, 4)
+        Block b = block(2, RegionKind.UNSAFE, 6 * P + 10, 7 * P);       // page 6
+        List<Span> out = new ArrayList<>();
+        Attribution.uncovered(List.of(a, b), pages(0, 3, 5, 8, 9, 10), 3, out);
+        assertEquals(List.of(new Span(0, 2 * P), new Span(5 * P, 6 * P), new Span(7 * P, 8 * P), new Span(9 * P, 10 * P)),
+                out);
+    }
+
+    @Test
+    void subtractingMeasuredPiecesLeavesTheRestWithTheirKinds() {
+        List<Piece> assumed = List.of(new Piece(0, 10 * P, DIRECT), new Piece(12 * P, 14 * P, UNSAFE));
+        List<Piece> measured = List.of(new Piece(2 * P, 3 * P, UNSAFE), new Piece(5 * P, 13 * P, DIRECT));
+        assertEquals(List.of(new Piece(0, 2 * P, DIRECT), new Piece(3 * P, 5 * P, DIRECT),
+                new Piece(13 * P, 14 * P, UNSAFE)), Attribution.subtract(assumed, measured));
+        assertEquals(assumed, Attribution.subtract(assumed, List.of()));
     }
 }

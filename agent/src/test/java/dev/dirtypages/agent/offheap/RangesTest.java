@@ -32,21 +32,30 @@ class RangesTest {
     void spansJoinOnlyAcrossShortGapsOfRegisteredMemory() {
         Ranges r = new Ranges();
         r.add(0, 100 * P);
-        List<long[]> joined = r.join(List.of(new long[] {P, 2 * P}, new long[] {4 * P, 5 * P},
-                new long[] {60 * P, 61 * P}, new long[] {99 * P, 101 * P}, new long[] {103 * P, 104 * P}), 16 * P);
+        List<Span> joined = r.join(List.of(new Span(P, 2 * P), new Span(4 * P, 5 * P),
+                new Span(60 * P, 61 * P), new Span(99 * P, 101 * P), new Span(103 * P, 104 * P)), 16 * P);
         assertEquals(4, joined.size());
-        assertArrayEquals(new long[] {P, 5 * P}, joined.get(0));       // 2 pages apart, registered: one
-        assertArrayEquals(new long[] {60 * P, 61 * P}, joined.get(1)); // too far
-        assertArrayEquals(new long[] {99 * P, 101 * P}, joined.get(2));
-        assertArrayEquals(new long[] {103 * P, 104 * P}, joined.get(3)); // the gap is not registered here
+        assertEquals(new Span(P, 5 * P), joined.get(0));       // 2 pages apart, registered: one
+        assertEquals(new Span(60 * P, 61 * P), joined.get(1)); // too far
+        assertEquals(new Span(99 * P, 101 * P), joined.get(2));
+        assertEquals(new Span(103 * P, 104 * P), joined.get(3)); // the gap is not registered here
     }
 
     @Test
     void clustersGroupNearbySpans() {
-        List<int[]> c = Ranges.clusters(List.of(new long[] {0, P}, new long[] {2 * P, 3 * P},
-                new long[] {100 * P, 101 * P}), 10 * P);
+        List<int[]> c = Ranges.clusters(List.of(new Span(0, P), new Span(2 * P, 3 * P),
+                new Span(100 * P, 101 * P)), 10 * P);
         assertEquals(2, c.size());
         assertArrayEquals(new int[] {0, 1}, c.get(0));
         assertArrayEquals(new int[] {2, 2}, c.get(1));
+    }
+
+    @Test
+    void intersectionOfTwoSpanListsIsWhatBothCover() {
+        List<Span> a = List.of(new Span(0, 10 * P), new Span(20 * P, 30 * P));
+        List<Span> b = List.of(new Span(5 * P, 22 * P), new Span(25 * P, 26 * P), new Span(29 * P, 40 * P));
+        assertEquals(List.of(new Span(5 * P, 10 * P), new Span(20 * P, 22 * P), new Span(25 * P, 26 * P),
+                new Span(29 * P, 30 * P)), Ranges.intersect(a, b));
+        assertTrue(Ranges.intersect(a, List.of()).isEmpty());
     }
 }

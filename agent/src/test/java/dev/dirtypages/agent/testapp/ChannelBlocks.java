@@ -24,6 +24,10 @@ public final class ChannelBlocks {
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
         long first = unsafe.allocateMemory(bytes);
+        // Written at once, before any scan can have armed the block: pages 3 and 10 of its whole pages.
+        long firstPage = (first + 4095) & -4096L;
+        unsafe.putByte(firstPage + 3 * 4096 + 5, (byte) 1);
+        unsafe.putByte(firstPage + 10 * 4096 + 5, (byte) 1);
         System.out.println("BLOCK 1 " + first + " " + bytes);
         System.out.flush();
         awaitFile(dir.resolve("next"));

@@ -11,9 +11,10 @@ import java.util.TreeSet;
  * block; the test checks those, not the edges it shares with the allocator), then
  * {@code ROUND <n> <t0> <t1> <page>...} with page indexes from firstPage.
  *
- * <p>Usage: {@code KnownOffHeapWrites <kind> <bytes> <rounds> <pagesPerRound> <pauseMillis> <seed>}; the
- * block is allocated after the agent has started and left alone for one pause (it is armed by the first
- * scan after its allocation); the last round is written just before exit.
+ * <p>Usage: {@code KnownOffHeapWrites <kind> <bytes> <rounds> <pagesPerRound> <pauseMillis> <seed> [after-agent]};
+ * the block is allocated at once, as applications do (with {@code after-agent}: once the agent has started,
+ * so that its recording sees the allocation), and left alone for one pause; the last round is written just
+ * before exit.
  */
 public final class KnownOffHeapWrites {
     private KnownOffHeapWrites() {
@@ -27,7 +28,9 @@ public final class KnownOffHeapWrites {
         long pause = Long.parseLong(args[4]);
         Random random = new Random(Long.parseLong(args[5]));
 
-        System.out.println("STATE " + KnownHeapWrites.awaitAgent());
+        if (args.length > 6 && args[6].equals("after-agent")) {
+            System.out.println("STATE " + KnownHeapWrites.awaitAgent());
+        }
         OffHeap block = OffHeap.allocate(kind, bytes);
         long firstPage = block.firstPage();
         int pages = block.pages();

@@ -28,6 +28,7 @@ public final class OffHeapReuse {
         long pause = Long.parseLong(args[3]);
         Random random = new Random(Long.parseLong(args[4]));
 
+        // Waits for the agent: what is tested is a block freed after its arming and its address reused at once.
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         OffHeap first = OffHeap.allocate(kind, bytes);
         long firstPage = first.firstPage();

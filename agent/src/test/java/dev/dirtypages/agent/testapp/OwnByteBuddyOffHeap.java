@@ -40,7 +40,7 @@ public final class OwnByteBuddyOffHeap {
         System.out.println("made=" + allocator);
         boolean visible;
         try {
-            Class.forName("dev.dirtypages.agent.offheap.advice.AllocateAdvice");
+            Class.forName("dev.dirtypages.agent.offheap.OffHeapTracker");
             visible = true;
         } catch (ClassNotFoundException e) {
             visible = false;

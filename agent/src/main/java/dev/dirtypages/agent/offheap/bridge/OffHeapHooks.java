@@ -6,20 +6,22 @@ import java.util.function.LongConsumer;
 /**
  * The bridge between the JDK's allocation paths and the agent: a template, never used under this name.
  *
- * <p>The advice is inlined into {@code java.base} classes, which the bootstrap class loader defines and
- * which cannot see the agent's module. At start the agent renames this class to
- * {@value #RUNTIME_NAME} and defines it inside {@code java.base} (see
- * {@code dev.dirtypages.agent.offheap.Bridge}); the advice templates are renamed the same way, so their
- * inlined calls land here. It may therefore use only {@code java.base} types: the agent's receivers are
- * reached through {@link LongBinaryOperator} and {@link LongConsumer}, set by reflection.
+ * <p>The calls the agent adds to the JDK's allocation methods (see
+ * {@code dev.dirtypages.agent.offheap.AllocationHooks}) are compiled into {@code java.base} classes, which the
+ * bootstrap class loader defines and which cannot see the agent's module. At start the agent renames this
+ * class to {@value #RUNTIME_NAME} and defines it inside {@code java.base} (see
+ * {@code dev.dirtypages.agent.offheap.Bridge}), where those calls land. It may therefore use only
+ * {@code java.base} types: the agent's receivers are reached through {@link LongBinaryOperator} and
+ * {@link LongConsumer}, set by reflection.
  *
  * <p>Cost: an allocation reads one thread-local and one volatile field before it calls a receiver; with no
- * receiver set for its kind it returns there. A receiver's failure never reaches the allocating code (the
- * advice suppresses every throwable, and so does this class).
+ * receiver set for its kind it returns there. Every method here catches every throwable: an agent failure
+ * never reaches the allocating code.
  *
  * <p>Kinds are told apart by the caller: {@code ByteBuffer.allocateDirect} and the FFM segment factory mark
- * the thread while they run ({@link #mark}/{@link #unmark}); an unmarked {@code Unsafe.allocateMemory} is
- * plain Unsafe memory. One allocation is therefore seen once, at the lowest level, whoever asked for it.
+ * the thread while they run ({@link #mark} on entry, {@link #unmark} on every exit, exceptions included);
+ * an unmarked {@code Unsafe.allocateMemory} is plain Unsafe memory. One allocation is therefore seen once, at
+ * the lowest level, whoever asked for it.
  */
 public final class OffHeapHooks {
     /** The binary name this class has once defined in {@code java.base}. */
@@ -39,8 +41,17 @@ public final class OffHeapHooks {
     /** The agent's receiver of frees, called before the memory is released. Null: nothing tracked. */
     public static volatile LongConsumer free;
 
-    /** Per thread: {@code [0]} the kind its caller marked, {@code [1]} nonzero while in a receiver or ignored. */
+    /**
+     * Per thread: {@code [0]} the kind its caller marked, {@code [1]} nonzero while in a receiver or ignored,
+     * {@code [2]} how many marks are open, from {@code [3]} on the kinds they replaced (the innermost last).
+     */
     private static final ThreadLocal<int[]> STATE = new ThreadLocal<>();
+    private static final int KIND = 0;
+    private static final int BUSY = 1;
+    private static final int DEPTH = 2;
+    private static final int SAVED = 3;
+    /** Marks nest (a segment factory allocating a direct buffer, say) a few deep at most; deeper ones are counted only. */
+    private static final int MAX_DEPTH = 13;
 
     private OffHeapHooks() {
     }
@@ -48,25 +59,38 @@ public final class OffHeapHooks {
     private static int[] state() {
         int[] s = STATE.get();
         if (s == null) {
-            s = new int[2];
+            s = new int[SAVED + MAX_DEPTH];
             STATE.set(s);
         }
         return s;
     }
 
-    /** Marks the thread as allocating memory of {@code kind}; returns the previous mark for {@link #unmark}. */
-    public static int mark(int kind) {
-        int[] s = state();
-        int previous = s[0];
-        s[0] = kind;
-        return previous;
+    /** Marks the thread as allocating memory of {@code kind} until the matching {@link #unmark}. */
+    public static void mark(int kind) {
+        try {
+            int[] s = state();
+            int depth = s[DEPTH];
+            if (depth < MAX_DEPTH) {
+                s[SAVED + depth] = s[KIND];
+            }
+            s[DEPTH] = depth + 1;
+            s[KIND] = kind;
+        } catch (Throwable ignored) {
+            // Never into the application's allocation.
+        }
     }
 
-    /** Restores the mark {@link #mark} returned. */
-    public static void unmark(int previous) {
-        int[] s = STATE.get();
-        if (s != null) {
-            s[0] = previous;
+    /** Ends the innermost {@link #mark}: on every way out of the marked method, normal or not. */
+    public static void unmark() {
+        try {
+            int[] s = STATE.get();
+            if (s == null || s[DEPTH] == 0) {
+                return;
+            }
+            int depth = --s[DEPTH];
+            s[KIND] = depth < MAX_DEPTH ? s[SAVED + depth] : UNSAFE;
+        } catch (Throwable ignored) {
+            // Never into the application's allocation.
         }
     }
 
@@ -77,19 +101,19 @@ public final class OffHeapHooks {
         }
         try {
             int[] s = state();
-            if (s[1] != 0) {
+            if (s[BUSY] != 0) {
                 return;
             }
-            int kind = s[0];
+            int kind = s[KIND];
             LongBinaryOperator receiver = kind == DIRECT ? direct : kind == ARENA ? arena : unsafe;
             if (receiver == null) {
                 return;
             }
-            s[1] = 1;
+            s[BUSY] = 1;
             try {
                 receiver.applyAsLong(address, bytes);
             } finally {
-                s[1] = 0;
+                s[BUSY] = 0;
             }
         } catch (Throwable ignored) {
             // Never into the application's allocation.
@@ -107,14 +131,14 @@ public final class OffHeapHooks {
                 return;
             }
             int[] s = state();
-            if (s[1] != 0) {
+            if (s[BUSY] != 0) {
                 return;
             }
-            s[1] = 1;
+            s[BUSY] = 1;
             try {
                 receiver.accept(address);
             } finally {
-                s[1] = 0;
+                s[BUSY] = 0;
             }
         } catch (Throwable ignored) {
             // Never into the application's free.
@@ -123,6 +147,14 @@ public final class OffHeapHooks {
 
     /** The calling thread's allocations are not tracked from now on: for the agent's own threads. */
     public static void ignoreCurrentThread() {
-        state()[1] = 1;
+        state()[BUSY] = 1;
+    }
+
+    /**
+     * The calling thread's allocations are tracked again: for {@code premain}'s thread, the application's
+     * main thread, once the agent has installed itself on it.
+     */
+    public static void attendCurrentThread() {
+        state()[BUSY] = 0;
     }
 }
