@@ -23,12 +23,18 @@ import java.util.List;
  * registers them again and reports all of their pages as written (their content did change: it became
  * fresh zero pages), so that no write is ever dropped silently.
  *
+ * <p>Only pages that hold data are armed; holes are left unarmed, so that tracking a large reservation costs
+ * no page tables for the part never used, and a fresh page's first write faults once, not twice (see
+ * {@link ScanQuery#COLLECT_AND_REARM}).
+ *
  * <p>Not thread-safe beyond what the scanner serialises: use it from one tracking thread.
  */
 public final class WriteTracker implements AutoCloseable {
-    /** Arms: write-protects every page that is not yet, reporting nothing. */
-    private static final ScanQuery ARM = ScanQuery.builder()
-            .flags(PM_SCAN_WP_MATCHING).require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN).build();
+    /**
+     * Arms: write-protects every page holding data that is not yet, reporting nothing. Holes stay unarmed and cost
+     * no page tables (see {@link ScanQuery#COLLECT_AND_REARM}).
+     */
+    private static final ScanQuery ARM = ScanQuery.COLLECT_AND_REARM.toBuilder().flags(PM_SCAN_WP_MATCHING).build();
 
     /** Repairs per collection before giving up on a range that keeps changing under us. */
     private static final int MAX_REPAIR_ROUNDS = 64;
@@ -120,14 +126,19 @@ public final class WriteTracker implements AutoCloseable {
                 continue;
             }
             // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
-            // WP-allowed, register those stretches, and scan again from where the reports ended. The fresh
-            // registrations are unarmed, so the rescan reports their every page written and arms them.
+            // WP-allowed, register those stretches, report them whole (their content changed: the remap made them
+            // fresh zero pages, which the rescan alone would not report, holes being left unarmed), arm what they
+            // hold, and scan again from where the reports ended.
             cursor = scan.walkEnd();
             List<PageRegion> lost = scanner.scan(cursor, segmentEnd, ScanQuery.NOT_WP_ALLOWED);
             ioctls++;
             for (PageRegion stretch : lost) {
                 try {
                     uffd.register(stretch.start(), stretch.end());
+                    written.visit(stretch.start(), stretch.end(), PAGE_IS_WRITTEN);
+                    pages += Pages.count(stretch.start(), stretch.end());
+                    regions++;
+                    arm(stretch.start(), stretch.end());
                     reregistered++;
                     repairs.reregistered(stretch.start(), stretch.end());
                 } catch (KernelException e) {

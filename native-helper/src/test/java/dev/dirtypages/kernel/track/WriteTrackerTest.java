@@ -71,6 +71,46 @@ class WriteTrackerTest {
         }
     }
 
+    /**
+     * Arming covers the pages that hold data only: tracking 1 GiB of which 64 pages are used adds no page tables (a
+     * PTE marker on every page would add 2 MiB), and a page written for the first time after arming is reported.
+     */
+    @Test
+    void armingALargeMostlyUnusedRangeAddsNoPageTablesAndMissesNoFreshWrite() throws Exception {
+        long length = 1L << 30;
+        try (AnonymousMapping m = AnonymousMapping.readWrite(length); WriteTracker tracker = WriteTracker.open()) {
+            m.advise(0, length, MmanBinding.MADV_NOHUGEPAGE);
+            for (int i = 0; i < 64; i++) {
+                m.write(i * (length / 64), (byte) 1);
+            }
+            long before = vmPteKib();
+            tracker.track(m.address(), m.end());
+            PageCollector reported = new PageCollector(m.address(), m.address() + 1024 * Pages.SIZE);
+            tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
+            long added = vmPteKib() - before;
+            assertTrue(added < 256, "arming added " + added + " KiB of page tables");
+            assertSamePages(new BitSet(), reported.pages(), "armed: nothing written yet");
+
+            m.write(0, (byte) 2);              // armed, populated
+            m.write(7 * Pages.SIZE, (byte) 2); // a hole, never armed
+            m.read(9 * Pages.SIZE);            // a read maps the zero page: not a write
+            tracker.collect(m.address(), m.address() + 1024 * Pages.SIZE, reported, RepairListener.NONE);
+            assertSamePages(PageSets.of(0, 7), reported.pages(), "the write to a populated page and to a hole");
+            reported.clear();
+            tracker.collect(m.address(), m.address() + 1024 * Pages.SIZE, reported, RepairListener.NONE);
+            assertSamePages(new BitSet(), reported.pages(), "both re-armed");
+        }
+    }
+
+    private static long vmPteKib() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmPTE:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmPTE in /proc/self/status");
+    }
+
     @Test
     void repairsARegistrationDroppedByMapFixedAndReportsTheStretchWritten() {
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
