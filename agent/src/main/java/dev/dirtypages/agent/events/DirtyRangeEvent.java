@@ -37,6 +37,17 @@ public final class DirtyRangeEvent extends DirtyPagesEvent {
     public String region;
 
     @Label("Assumed")
-    @Description("Whether the range was assumed written (adaptive arming left it unarmed) rather than measured.")
+    @Description("Whether the range was reported written without being measured (left unarmed by collector-aware or "
+            + "adaptive arming).")
     public boolean assumed;
+
+    @Label("Memory Kind")
+    @Description("What the heap memory was at the time of the scan: eden, survivor, old, humongous or free (G1), young "
+            + "or old (Parallel, Serial), heap where unknown; empty for off-heap ranges.")
+    public String memoryKind;
+
+    @Label("Assumed Reason")
+    @Description("Why an assumed range was not measured: young (allocation memory collector-aware arming leaves "
+            + "unarmed) or hot (a stripe adaptive arming found written in full); empty when measured.")
+    public String assumedReason;
 }

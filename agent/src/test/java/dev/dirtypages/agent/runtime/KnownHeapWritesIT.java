@@ -41,7 +41,7 @@ class KnownHeapWritesIT {
             child.args("-Xmn16m"); // a young generation smaller than the array: it is allocated in the old one
         }
         ChildJvm.Result run = child
-                .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr + ",maxranges=1000000")
+                .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr + ",maxranges=1000000,arming=plain")
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.KnownHeapWrites", "12", "300", "450", "7")
                 .run();
         assertEquals(0, run.exitCode(), run.toString());

@@ -50,7 +50,7 @@ class SamplerTest {
                 long id = e.getLong("scanId");
                 if (e.getEventType().getName().equals("dirtypages.Scan")) {
                     scanEvents.put(id, e.getLong("writtenPages"));
-                } else {
+                } else if (e.getEventType().getName().equals("dirtypages.DirtyRange")) {
                     long start = e.getLong("startAddress");
                     emitted.computeIfAbsent(id, x -> new BitSet())
                             .set(page(fixture, start), page(fixture, start + e.getLong("size")));
