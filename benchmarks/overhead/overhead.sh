@@ -13,8 +13,9 @@
 #   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"]
 #   HEAPS ["512m 4g"]     -Xms = -Xmx
 #   INTERVALS ["100ms 1s 10s"]
-#   VARIANTS ["plain"]    agent configurations, each compared with the run without the agent:
-#                           plain     arming=plain (the default), with the agent's own recording (file=)
+#   VARIANTS ["collector"] agent configurations, each compared with the run without the agent:
+#                           collector arming=collector (the default), with the agent's own recording (file=)
+#                           plain     arming=plain, with the agent's own recording
 #                           adaptive  arming=adaptive, with the agent's own recording
 #                           empty     regions= : loaded, tracking nothing (no recording either)
 #                           idle      regions=all but no recording and no consumer: armed once, never scanned
@@ -34,7 +35,7 @@ warmup="${WARMUP:-3}"
 workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload}"
 heaps="${HEAPS:-512m 4g}"
 intervals="${INTERVALS:-100ms 1s 10s}"
-variants="${VARIANTS:-plain}"
+variants="${VARIANTS:-collector}"
 jvm_flags="${JVM_FLAGS:--XX:+UseG1GC}"
 java="${JAVA:-java}"
 jfr_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jfr"
@@ -58,7 +59,8 @@ args_for() {
 options_for() { # variant interval
     local common="interval=$2,log=off${EXTRA_AGENT_OPTIONS:+,$EXTRA_AGENT_OPTIONS}"
     case "$1" in
-        plain) echo "$common,file=$recording" ;;
+        collector) echo "$common,file=$recording" ;;
+        plain) echo "$common,file=$recording,arming=plain" ;;
         adaptive) echo "$common,file=$recording,arming=adaptive" ;;
         empty) echo "$common,regions=" ;;
         idle) echo "$common" ;;

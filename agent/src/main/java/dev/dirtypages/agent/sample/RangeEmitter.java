@@ -104,8 +104,9 @@ final class RangeEmitter implements RegionVisitor {
         if (kind != null) {
             (assumedRange ? assumedByKind : measuredByKind)[kind.ordinal()] += n;
         }
-        if (pendingStart >= 0 && assumedReason.equals(reason) && kind == pendingKind && start - pendingEnd <= mergeGap) {
-            pendingEnd = end;
+        if (pendingStart >= 0 && assumedReason.equals(reason) && kind == pendingKind && start >= pendingStart
+                && start - pendingEnd <= mergeGap) {
+            pendingEnd = Math.max(pendingEnd, end);
             return;
         }
         flush();

@@ -117,35 +117,49 @@ public final class WriteTracker implements AutoCloseable {
                 cursor = segmentEnd;
                 continue;
             }
-            if (++rounds > MAX_REPAIR_ROUNDS) {
-                repairs.untrackable(scan.walkEnd(), segmentEnd, new KernelException(
-                        String.format("repairing [0x%x, 0x%x)", scan.walkEnd(), segmentEnd), 0,
-                        "its mappings kept changing during " + MAX_REPAIR_ROUNDS + " repairs; retried next time"));
-                skipped.add(new long[] {scan.walkEnd(), segmentEnd});
-                cursor = scan.walkEnd();
-                continue;
-            }
-            // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
-            // WP-allowed, register those stretches, report them whole (their content changed: the remap made them
-            // fresh zero pages, which the rescan alone would not report, holes being left unarmed), arm what they
-            // hold, and scan again from where the reports ended.
             cursor = scan.walkEnd();
+            // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
+            // WP-allowed, and repair the first such stretch: scan what lies below it (the walk may have stopped
+            // short of it), register it, report it whole (its content changed: the remap made it fresh zero pages,
+            // which a rescan would not report, holes being left unarmed), arm what it holds, and go on past it.
+            // One stretch at a time keeps the reports in address order.
             List<PageRegion> lost = scanner.scan(cursor, segmentEnd, ScanQuery.NOT_WP_ALLOWED);
             ioctls++;
-            for (PageRegion stretch : lost) {
-                try {
-                    uffd.register(stretch.start(), stretch.end());
-                    written.visit(stretch.start(), stretch.end(), PAGE_IS_WRITTEN);
-                    pages += Pages.count(stretch.start(), stretch.end());
-                    regions++;
-                    arm(stretch.start(), stretch.end());
-                    reregistered++;
-                    repairs.reregistered(stretch.start(), stretch.end());
-                } catch (KernelException e) {
-                    skipped.add(new long[] {stretch.start(), stretch.end()});
-                    repairs.untrackable(stretch.start(), stretch.end(), e);
+            if (!lost.isEmpty() && Long.compareUnsigned(cursor, lost.get(0).start()) < 0) {
+                ScanResult below = scanner.scan(cursor, lost.get(0).start(), ScanQuery.COLLECT_AND_REARM, written);
+                regions += below.regions();
+                pages += below.pages();
+                ioctls += below.ioctls();
+                if (below.lostRegistration()) {
+                    cursor = below.walkEnd();
+                    lost = List.of(); // changed again meanwhile: look again
                 }
             }
+            if (lost.isEmpty()) {
+                // No progress: the mappings changed between the two scans. Bounded, so that a range that keeps
+                // changing cannot hold the scan.
+                if (++rounds > MAX_REPAIR_ROUNDS) {
+                    repairs.untrackable(cursor, segmentEnd, new KernelException(
+                            String.format("repairing [0x%x, 0x%x)", cursor, segmentEnd), 0,
+                            "its mappings kept changing during " + MAX_REPAIR_ROUNDS + " repairs; retried next time"));
+                    skipped.add(new long[] {cursor, segmentEnd});
+                }
+                continue;
+            }
+            PageRegion stretch = lost.get(0);
+            try {
+                uffd.register(stretch.start(), stretch.end());
+                written.visit(stretch.start(), stretch.end(), PAGE_IS_WRITTEN);
+                pages += Pages.count(stretch.start(), stretch.end());
+                regions++;
+                arm(stretch.start(), stretch.end());
+                reregistered++;
+                repairs.reregistered(stretch.start(), stretch.end());
+            } catch (KernelException e) {
+                skipped.add(new long[] {stretch.start(), stretch.end()});
+                repairs.untrackable(stretch.start(), stretch.end(), e);
+            }
+            cursor = stretch.end();
         }
         return new CollectResult(regions, pages, ioctls, reregistered, skipped.size());
     }

@@ -156,6 +156,24 @@ class WriteTrackerTest {
         }
     }
 
+    /** Repairs report in address order, with the writes around the stretches: visitors may merge neighbours. */
+    @Test
+    void repairsReportInAddressOrder() {
+        try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
+            tracker.track(m.address(), m.end());
+            TestMemory.writePages(m, PageSets.of(2, 20, 50, 62), (byte) 1);
+            m.remapFixed(8 * P, 2 * P, RW);
+            m.remapFixed(40 * P, 4 * P, RW);
+            m.write(41 * P, (byte) 1);
+            List<Long> starts = new ArrayList<>();
+            tracker.collect(m.address(), m.end(), (start, end, categories) -> starts.add(start), RepairListener.NONE);
+            List<Long> sorted = new ArrayList<>(starts);
+            sorted.sort(Long::compareUnsigned);
+            assertEquals(sorted, starts, "reports in address order");
+            assertEquals(6, starts.size(), "2, 8..9, 20, 40..43, 50, 62 (41 inside its stretch): " + starts);
+        }
+    }
+
     /** HotSpot reserves its heap PROT_NONE and commits parts with mmap(MAP_FIXED) as it grows. */
     @Test
     void followsAReservationCommittedByMapFixedAsHotSpotGrowsItsHeap() {
