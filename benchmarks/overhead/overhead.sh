@@ -10,7 +10,7 @@
 #   PAIRS [5]             interleaved rounds per configuration (each round runs every side once)
 #   SECONDS_PER_RUN [20]  how long each workload is measured, after its warm-up
 #   WARMUP [3]            seconds each run works before it is measured (the JVM's and the agent's start)
-#   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"]
+#   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload DatabaseWorkload"]
 #   HEAPS ["512m 4g"]     -Xms = -Xmx
 #   INTERVALS ["100ms 1s 10s"]
 #   VARIANTS ["collector"] agent configurations, each compared with the run without the agent:
@@ -32,7 +32,7 @@ out="${1:-target/overhead/overhead.csv}"
 pairs="${PAIRS:-5}"
 seconds="${SECONDS_PER_RUN:-20}"
 warmup="${WARMUP:-3}"
-workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload}"
+workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload DatabaseWorkload}"
 heaps="${HEAPS:-512m 4g}"
 intervals="${INTERVALS:-100ms 1s 10s}"
 variants="${VARIANTS:-collector}"
@@ -41,6 +41,7 @@ java="${JAVA:-java}"
 jfr_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jfr"
 agent=agent/target/dirtypages-agent.jar
 samples=samples/target/dirtypages-samples.jar
+h2=~/.m2/repository/com/h2database/h2/2.3.232/h2-2.3.232.jar   # DatabaseWorkload's database (samples/pom.xml)
 
 [ -f "$agent" ] && [ -f "$samples" ] || mvn -B -q install -DskipTests
 mkdir -p "$(dirname "$out")"
@@ -53,6 +54,7 @@ args_for() {
         OldGenMutator) echo "$seconds 128" ;;
         DirectBufferWriter) echo "$seconds 64 1024" ;;
         CompilerWorkload) echo "$seconds native-helper/src/main/java $(ls ~/.m2/repository/net/java/dev/jna/jna/5.19.1/jna-5.19.1.jar)" ;;
+        DatabaseWorkload) echo "$seconds 200000" ;;
     esac
 }
 
@@ -85,7 +87,7 @@ run() { # workload heap agent-options-or-JVM-flag-or-empty -> "ops,scans,..."
     local splits_before ops
     splits_before=$(thp_splits)
     # shellcheck disable=SC2046,SC2086
-    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags -Dworkload.warmup="$warmup" "${javaagent[@]}" -cp "$samples" \
+    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags -Dworkload.warmup="$warmup" "${javaagent[@]}" -cp "$samples:$h2" \
         dev.dirtypages.samples."$w" $(args_for "$w") 2>/dev/null \
         | sed -n 's/^RESULT .* opsPerSecond=\([0-9.]*\)$/\1/p')
     local splits=$(( $(thp_splits) - splits_before ))
