@@ -194,7 +194,7 @@ public final class Sampler {
                     if (heap && byCollector != null) {
                         RegionVisitor young = listeners.isEmpty() ? emitter.young()
                                 : new RegionVisitorWithListeners(id, region, emitter.young());
-                        reregistered += byCollector.collect(regions.tracker(), region, !TIMER.equals(trigger), emitter,
+                        reregistered += byCollector.collect(regions.tracker(), region, mustBeComplete(trigger), emitter,
                                 measured, young, repairListener(region));
                     } else if (adaptive == null) {
                         CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
@@ -249,6 +249,15 @@ public final class Sampler {
             }
             return summary;
         }
+    }
+
+    /**
+     * Whether a scan must report every write made so far, even in memory whose kind the agent has not caught up
+     * with (see {@link HeapLayout#forEachSpan}): all scans but the periodic ones (the timer's, and scans at GC
+     * pauses), that is a chunk's end, exit and a consumer's checkpoint.
+     */
+    private static boolean mustBeComplete(String trigger) {
+        return !TIMER.equals(trigger) && !trigger.startsWith("gc-");
     }
 
     /** The blocks' written pieces, through the same emitter (one DirtyRange per run of one region name). */
