@@ -10,11 +10,12 @@
 #   PAIRS [5]             interleaved rounds per configuration (each round runs every side once)
 #   SECONDS_PER_RUN [20]  how long each workload is measured, after its warm-up
 #   WARMUP [3]            seconds each run works before it is measured (the JVM's and the agent's start)
-#   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload"]
+#   WORKLOADS ["HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload DatabaseWorkload"]
 #   HEAPS ["512m 4g"]     -Xms = -Xmx
 #   INTERVALS ["100ms 1s 10s"]
-#   VARIANTS ["plain"]    agent configurations, each compared with the run without the agent:
-#                           plain     arming=plain (the default), with the agent's own recording (file=)
+#   VARIANTS ["collector"] agent configurations, each compared with the run without the agent:
+#                           collector arming=collector (the default), with the agent's own recording (file=)
+#                           plain     arming=plain, with the agent's own recording
 #                           adaptive  arming=adaptive, with the agent's own recording
 #                           empty     regions= : loaded, tracking nothing (no recording either)
 #                           idle      regions=all but no recording and no consumer: armed once, never scanned
@@ -31,15 +32,16 @@ out="${1:-target/overhead/overhead.csv}"
 pairs="${PAIRS:-5}"
 seconds="${SECONDS_PER_RUN:-20}"
 warmup="${WARMUP:-3}"
-workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload}"
+workloads="${WORKLOADS:-HeapWorkload OldGenMutator DirectBufferWriter CompilerWorkload DatabaseWorkload}"
 heaps="${HEAPS:-512m 4g}"
 intervals="${INTERVALS:-100ms 1s 10s}"
-variants="${VARIANTS:-plain}"
+variants="${VARIANTS:-collector}"
 jvm_flags="${JVM_FLAGS:--XX:+UseG1GC}"
 java="${JAVA:-java}"
 jfr_tool="$(dirname "$(readlink -f "$(command -v "$java")")")/jfr"
 agent=agent/target/dirtypages-agent.jar
 samples=samples/target/dirtypages-samples.jar
+h2=~/.m2/repository/com/h2database/h2/2.3.232/h2-2.3.232.jar   # DatabaseWorkload's database (samples/pom.xml)
 
 [ -f "$agent" ] && [ -f "$samples" ] || mvn -B -q install -DskipTests
 mkdir -p "$(dirname "$out")"
@@ -52,13 +54,15 @@ args_for() {
         OldGenMutator) echo "$seconds 128" ;;
         DirectBufferWriter) echo "$seconds 64 1024" ;;
         CompilerWorkload) echo "$seconds native-helper/src/main/java $(ls ~/.m2/repository/net/java/dev/jna/jna/5.19.1/jna-5.19.1.jar)" ;;
+        DatabaseWorkload) echo "$seconds 200000" ;;
     esac
 }
 
 options_for() { # variant interval
     local common="interval=$2,log=off${EXTRA_AGENT_OPTIONS:+,$EXTRA_AGENT_OPTIONS}"
     case "$1" in
-        plain) echo "$common,file=$recording" ;;
+        collector) echo "$common,file=$recording" ;;
+        plain) echo "$common,file=$recording,arming=plain" ;;
         adaptive) echo "$common,file=$recording,arming=adaptive" ;;
         empty) echo "$common,regions=" ;;
         idle) echo "$common" ;;
@@ -83,7 +87,7 @@ run() { # workload heap agent-options-or-JVM-flag-or-empty -> "ops,scans,..."
     local splits_before ops
     splits_before=$(thp_splits)
     # shellcheck disable=SC2046,SC2086
-    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags -Dworkload.warmup="$warmup" "${javaagent[@]}" -cp "$samples" \
+    ops=$("$java" -Xms"$heap" -Xmx"$heap" $jvm_flags -Dworkload.warmup="$warmup" "${javaagent[@]}" -cp "$samples:$h2" \
         dev.dirtypages.samples."$w" $(args_for "$w") 2>/dev/null \
         | sed -n 's/^RESULT .* opsPerSecond=\([0-9.]*\)$/\1/p')
     local splits=$(( $(thp_splits) - splits_before ))

@@ -37,11 +37,18 @@ public final class DirtyRangeEvent extends DirtyPagesEvent {
     public String region;
 
     @Label("Assumed")
-    @Description("Whether the range was assumed written (adaptive arming left it unarmed) rather than measured.")
+    @Description("Whether the range was reported written without being measured (left unarmed by collector-aware or "
+            + "adaptive arming, or an off-heap block written before its first arming).")
     public boolean assumed;
 
+    @Label("Memory Kind")
+    @Description("What the heap memory was at the time of the scan: eden, survivor, old, humongous or free (G1), young "
+            + "or old (Parallel, Serial), heap where unknown; empty for off-heap ranges.")
+    public String memoryKind;
+
     @Label("Assumed Reason")
-    @Description("Why the range is reported without a measured write in the interval: empty when measured, "
-            + "hot for adaptive arming's stripes, before-arming for an off-heap block's pages written before its first arming.")
+    @Description("Why an assumed range was not measured: young (allocation memory collector-aware arming leaves "
+            + "unarmed), hot (a stripe adaptive arming found written in full) or before-arming (an off-heap block's "
+            + "pages written before its first arming); empty when measured.")
     public String assumedReason;
 }

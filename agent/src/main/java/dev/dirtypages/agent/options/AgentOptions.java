@@ -19,7 +19,7 @@ import java.util.Set;
  * @param maxRanges      the most {@code dirtypages.DirtyRange} events per scan (the rest are counted)
  * @param mergeGapBytes  neighbouring written ranges at most this far apart are reported as one (0: exact)
  * @param channel        the directory of the snapshot channel's socket; empty: no channel
- * @param arming         how scans re-arm the heap: plain or adaptive
+ * @param arming         how scans re-arm the heap: collector, plain or adaptive
  */
 public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<Path> file, LogLevel log,
                            int maxRanges, long mergeGapBytes, Optional<Path> channel,
@@ -31,7 +31,7 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
     /** The options with nothing given. */
     public static AgentOptions defaults() {
         return new AgentOptions(Duration.ofSeconds(1), EnumSet.allOf(RegionKind.class), Optional.empty(), LogLevel.INFO,
-                10_000, 0, Optional.empty(), ArmingPolicy.PLAIN);
+                10_000, 0, Optional.empty(), ArmingPolicy.COLLECTOR);
     }
 
     /** The options as {@code key=value,...}, in the syntax they are given in (for the status event). */

@@ -22,17 +22,19 @@ public enum Option {
     CHANNEL("channel", "(none)", "Open the snapshot channel (docs/channel.md): a Unix domain socket "
             + "dirtypages-<pid>.sock in this directory, which only its owner may enter (created with mode 0700 if "
             + "missing). Off by default."),
-    ARMING("arming", "plain", "How scans re-arm the heap: plain write-protects every written page again, so every "
-            + "scan measures; adaptive leaves a stripe that assumeafter scans in a row found written in full unarmed "
-            + "for assumefor scans, reporting it written (assumed, not measured) meanwhile: fewer write faults, "
-            + "some pages over-reported, none missed. Off-heap blocks are always measured."),
+    ARMING("arming", "collector", "How scans arm the heap: collector measures old and humongous memory and "
+            + "reports young memory (G1 eden and survivor, the Parallel and Serial young generation) written without "
+            + "measuring it, leaving it and G1's free regions unarmed (Shenandoah: as plain); plain write-protects every "
+            + "written page again, so every scan measures; adaptive leaves a stripe that assumeafter scans in a row "
+            + "found written in full unarmed for assumefor scans, reporting it written (assumed, not measured) "
+            + "meanwhile. No mode misses a written page. Off-heap blocks are always measured."),
     STRIPE("stripe", "2m", "The unit adaptive arming decides on: a power of two from 4k to 1g. Ignored with "
-            + "arming=plain."),
+            + "the other arming modes."),
     ASSUME_AFTER("assumeafter", "3", "Adaptive arming: how many scans in a row must find a stripe written in full "
-            + "before it is assumed written (1 to 1000). Ignored with arming=plain."),
+            + "before it is assumed written (1 to 1000). Ignored with the other arming modes."),
     ASSUME_FOR("assumefor", "10", "Adaptive arming: how many scans a stripe then stays assumed written before it is "
             + "armed and measured again (1 to 1000), doubling while it stays hot, up to 4 times. Ignored with "
-            + "arming=plain.");
+            + "the other arming modes.");
 
     private final String key;
     private final String defaultValue;

@@ -51,7 +51,7 @@ public final class OptionsParser {
         int maxRanges = d.maxRanges();
         long merge = d.mergeGapBytes();
         Optional<Path> channel = d.channel();
-        boolean adaptive = d.arming().adaptive();
+        ArmingPolicy.Mode arming = d.arming().mode();
         long stripe = d.arming().stripeBytes();
         int assumeAfter = d.arming().assumeAfter();
         int assumeFor = d.arming().assumeFor();
@@ -110,7 +110,7 @@ public final class OptionsParser {
                         channel = Optional.of(parseChannel(value));
                         break;
                     case ARMING:
-                        adaptive = parseArming(value);
+                        arming = parseArming(value);
                         break;
                     case STRIPE:
                         stripe = parseStripe(value);
@@ -129,7 +129,7 @@ public final class OptionsParser {
             }
         }
         return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge, channel,
-                new ArmingPolicy(adaptive, stripe, assumeAfter, assumeFor)), errors);
+                new ArmingPolicy(arming, stripe, assumeAfter, assumeFor)), errors);
     }
 
     private static Option find(String key) {
@@ -279,15 +279,13 @@ public final class OptionsParser {
         return path;
     }
 
-    static boolean parseArming(String value) {
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "plain":
-                return false;
-            case "adaptive":
-                return true;
-            default:
-                throw new IllegalArgumentException("expected plain or adaptive");
+    static ArmingPolicy.Mode parseArming(String value) {
+        for (ArmingPolicy.Mode mode : ArmingPolicy.Mode.values()) {
+            if (mode.optionName().equals(value.toLowerCase(Locale.ROOT))) {
+                return mode;
+            }
         }
+        throw new IllegalArgumentException("expected collector, plain or adaptive");
     }
 
     static long parseStripe(String value) {

@@ -2,6 +2,7 @@ package dev.dirtypages.agent.runtime;
 
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.channel.ChannelServer;
+import dev.dirtypages.agent.collector.HeapLayouts;
 import dev.dirtypages.agent.consumer.Consumers;
 import dev.dirtypages.agent.discover.HeapDiscovery;
 import dev.dirtypages.agent.discover.HeapLocator;
@@ -227,10 +228,12 @@ public final class AgentRuntime {
             log.info("userfaultfd from /dev/userfaultfd (the userfaultfd system call is refused here)");
         }
         TrackedRegions tracked = new TrackedRegions(tracker, log);
+        HeapRange heapTracked = null;
         if (options.regions().contains(RegionKind.HEAP)) {
             HeapDiscovery discovery = HeapLocator.locate();
             if (discovery.heap().isPresent()) {
-                trackHeap(tracked, discovery.heap().get());
+                heapTracked = discovery.heap().get();
+                trackHeap(tracked, heapTracked);
             } else {
                 problems.add(discovery.problem());
                 log.warn("heap not tracked: " + discovery.problem());
@@ -248,6 +251,10 @@ public final class AgentRuntime {
             return false;
         }
         Sampler s = new Sampler(tracked, options, log);
+        // Collector-aware arming (issue 11): the heap's layout by collector, see dev.dirtypages.agent.collector.
+        if (heapTracked != null && options.arming().collectorAware()) {
+            HeapLayouts.of(heapTracked.collector(), heapTracked.start(), heapTracked.end(), log).ifPresent(s::heapLayout);
+        }
         if (blocks != null) {
             s.blocks(blocks.source());
         }

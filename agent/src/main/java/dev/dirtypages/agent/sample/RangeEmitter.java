@@ -1,27 +1,40 @@
 package dev.dirtypages.agent.sample;
 
+import dev.dirtypages.agent.collector.MemoryKind;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
+import dev.dirtypages.agent.events.MemoryKindWritesEvent;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.pagemap.RegionVisitor;
 
 /**
  * Turns the regions a scan finds into {@code dirtypages.DirtyRange} events: merges neighbours when the
  * {@code merge=} gap says so, stops emitting at the {@code maxranges=} bound and counts what it left out.
- * One instance is reused for every scan: it allocates nothing but the events it emits.
+ * Counts the heap's pages per {@link MemoryKind}, measured and assumed apart, for
+ * {@code dirtypages.MemoryKindWrites}. One instance is reused for every scan: it allocates nothing but the
+ * events it emits.
  */
 final class RangeEmitter implements RegionVisitor {
+    /** {@code assumedReason} of adaptive arming's stripes. */
+    static final String HOT = "hot";
+    /** {@code assumedReason} of young memory collector-aware arming leaves unarmed. */
+    static final String YOUNG = "young";
+    private static final MemoryKind[] KINDS = MemoryKind.values();
+
     private final int maxRanges;
     private final long mergeGap;
 
     private boolean emitting;
     private long scanId;
     private String region;
-    /** Adaptive arming's reason for the ranges it assumes written (its hot stripes). */
-    static final String HOT = "hot";
-    /** Why the range being merged was assumed written rather than measured; empty when measured. */
-    private String assumedReason = "";
+    /** The heap's memory kind of the next visits; null off the heap. */
+    private MemoryKind kind;
+    /** Why the range being merged was assumed written; empty when measured. */
+    private String reason = "";
+    private MemoryKind pendingKind;
     /** Takes the ranges adaptive arming assumed written; they are never merged with measured ones. */
-    private final RegionVisitor assumedView = (start, end, categories) -> visit(start, end, HOT);
+    private final RegionVisitor hotView = (start, end, categories) -> visit(start, end, HOT);
+    /** Takes the young memory collector-aware arming assumed written. */
+    private final RegionVisitor youngView = (start, end, categories) -> visit(start, end, YOUNG);
     private long pendingStart = -1;
     private long pendingEnd;
 
@@ -30,6 +43,9 @@ final class RangeEmitter implements RegionVisitor {
     private long ranges;
     private long emitted;
     private long omitted;
+    private final long[] measuredByKind = new long[KINDS.length];
+    private final long[] assumedByKind = new long[KINDS.length];
+    private final boolean[] kindSeen = new boolean[KINDS.length];
 
     RangeEmitter(int maxRanges, long mergeGap) {
         this.maxRanges = maxRanges;
@@ -45,12 +61,22 @@ final class RangeEmitter implements RegionVisitor {
         ranges = 0;
         emitted = 0;
         omitted = 0;
+        java.util.Arrays.fill(measuredByKind, 0);
+        java.util.Arrays.fill(assumedByKind, 0);
+        java.util.Arrays.fill(kindSeen, false);
     }
 
-    /** The region the next visits belong to. */
+    /** The region the next visits belong to; off the heap until {@link #kind} says otherwise. */
     void beginRegion(String name) {
+        flush();
         this.region = name;
-        pendingStart = -1;
+        this.kind = null;
+    }
+
+    /** The heap's memory kind of the next visits. */
+    void kind(MemoryKind next) {
+        this.kind = next;
+        kindSeen[next.ordinal()] = true;
     }
 
     @Override
@@ -58,26 +84,37 @@ final class RangeEmitter implements RegionVisitor {
         visit(start, end, "");
     }
 
-    /** The visitor for ranges assumed written, not measured. */
+    /** The visitor for ranges adaptive arming assumed written, not measured. */
     RegionVisitor assumed() {
-        return assumedView;
+        return hotView;
     }
 
-    /** A range measured written ({@code reason} empty) or assumed written for {@code reason}. */
-    void visit(long start, long end, String reason) {
-        long count = Pages.count(start, end);
-        pages += count;
-        if (!reason.isEmpty()) {
-            assumedPages += count;
+    /** The visitor for young memory collector-aware arming assumed written, not measured. */
+    RegionVisitor young() {
+        return youngView;
+    }
+
+    /** A range measured written ({@code assumedReason} empty) or assumed written for {@code assumedReason}. */
+    void visit(long start, long end, String assumedReason) {
+        long n = Pages.count(start, end);
+        pages += n;
+        boolean assumedRange = !assumedReason.isEmpty();
+        if (assumedRange) {
+            assumedPages += n;
         }
-        if (pendingStart >= 0 && reason.equals(assumedReason) && start - pendingEnd <= mergeGap) {
-            pendingEnd = end;
+        if (kind != null) {
+            (assumedRange ? assumedByKind : measuredByKind)[kind.ordinal()] += n;
+        }
+        if (pendingStart >= 0 && assumedReason.equals(reason) && kind == pendingKind && start >= pendingStart
+                && start - pendingEnd <= mergeGap) {
+            pendingEnd = Math.max(pendingEnd, end);
             return;
         }
         flush();
         pendingStart = start;
         pendingEnd = end;
-        assumedReason = reason;
+        reason = assumedReason;
+        pendingKind = kind;
     }
 
     /** Emits the range being merged, if any; call at the end of each region. */
@@ -94,8 +131,9 @@ final class RangeEmitter implements RegionVisitor {
                 event.size = pendingEnd - pendingStart;
                 event.scanId = scanId;
                 event.region = region;
-                event.assumed = !assumedReason.isEmpty();
-                event.assumedReason = assumedReason;
+                event.assumed = !reason.isEmpty();
+                event.assumedReason = reason;
+                event.memoryKind = pendingKind == null ? "" : pendingKind.eventName();
                 event.commit();
                 emitted++;
             } else {
@@ -105,11 +143,30 @@ final class RangeEmitter implements RegionVisitor {
         pendingStart = -1;
     }
 
+    /** One {@code dirtypages.MemoryKindWrites} per kind of heap memory the scan met; {@code emittingScan}: the scan emits. */
+    void emitKinds(boolean emittingScan) {
+        if (!emittingScan || !new MemoryKindWritesEvent().isEnabled()) {
+            return;
+        }
+        for (MemoryKind k : KINDS) {
+            if (!kindSeen[k.ordinal()]) {
+                continue;
+            }
+            MemoryKindWritesEvent e = new MemoryKindWritesEvent();
+            e.scanId = scanId;
+            e.memoryKind = k.eventName();
+            e.writtenPages = measuredByKind[k.ordinal()];
+            e.writtenBytes = e.writtenPages * Pages.SIZE;
+            e.assumedPages = assumedByKind[k.ordinal()];
+            e.assumedBytes = e.assumedPages * Pages.SIZE;
+            e.commit();
+        }
+    }
+
     long pages() {
         return pages;
     }
 
-    /** Of {@link #pages()}, those assumed written rather than measured. */
     long assumedPages() {
         return assumedPages;
     }

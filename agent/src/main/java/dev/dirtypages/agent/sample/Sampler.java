@@ -1,9 +1,12 @@
 package dev.dirtypages.agent.sample;
 
+import dev.dirtypages.agent.collector.HeapLayout;
+import dev.dirtypages.agent.collector.MemoryKind;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
 import dev.dirtypages.agent.events.ScanEvent;
 import dev.dirtypages.agent.options.AgentOptions;
 import dev.dirtypages.agent.log.AgentLog;
+import dev.dirtypages.agent.options.RegionKind;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.KernelException;
@@ -35,6 +38,8 @@ public final class Sampler {
     private final List<ScanListener> listeners = new CopyOnWriteArrayList<>();
     private final Object scanLock = new Object();
 
+    /** The heap's layout under arming=collector, once known; null: the heap is armed as the options say. */
+    private volatile CollectorArming collectorArming;
     private volatile BlockSource blocks;
     private long scans;
     private int holds;
@@ -60,6 +65,14 @@ public final class Sampler {
     /** Blocks to scan after the regions, from the next scan on (the off-heap kinds); null for none. */
     public void blocks(BlockSource source) {
         this.blocks = source;
+    }
+
+    /**
+     * Arms the heap by {@code layout} from the next scan on (arming=collector): old and humongous memory measured,
+     * young memory assumed written, free memory left alone.
+     */
+    public void heapLayout(HeapLayout layout) {
+        this.collectorArming = new CollectorArming(layout);
     }
 
     public void removeListener(ScanListener listener) {
@@ -168,12 +181,22 @@ public final class Sampler {
                 adaptive.beginScan();
             }
             long reregistered = 0;
+            CollectorArming byCollector = collectorArming;
             for (TrackedRegion region : regions.list()) {
                 emitter.beginRegion(region.name());
+                boolean heap = region.kind() == RegionKind.HEAP;
+                if (heap) {
+                    emitter.kind(MemoryKind.HEAP);
+                }
                 RegionVisitor measured = listeners.isEmpty() ? emitter
                         : new RegionVisitorWithListeners(id, region, emitter);
                 try {
-                    if (adaptive == null) {
+                    if (heap && byCollector != null) {
+                        RegionVisitor young = listeners.isEmpty() ? emitter.young()
+                                : new RegionVisitorWithListeners(id, region, emitter.young());
+                        reregistered += byCollector.collect(regions.tracker(), region, mustBeComplete(trigger), emitter,
+                                measured, young, repairListener(region));
+                    } else if (adaptive == null) {
                         CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
                                 repairListener(region));
                         reregistered += result.reregistered();
@@ -188,17 +211,15 @@ public final class Sampler {
                 }
                 emitter.flush();
             }
-            long assumedPages = 0;
             if (adaptive != null) {
                 adaptive.endScan();
-                assumedPages = adaptive.assumedPages();
             }
             BlockSource source = blocks;
             if (source != null) {
-                long assumedBefore = emitter.assumedPages();
                 reregistered += scanBlocks(id, source, emitting);
-                assumedPages += emitter.assumedPages() - assumedBefore;
             }
+            long assumedPages = emitter.assumedPages();
+            emitter.emitKinds(emitting);
             long end = System.nanoTime();
             long interval = begin - previousScanNanos;
             previousScanNanos = begin;
@@ -228,6 +249,15 @@ public final class Sampler {
             }
             return summary;
         }
+    }
+
+    /**
+     * Whether a scan must report every write made so far, even in memory whose kind the agent has not caught up
+     * with (see {@link HeapLayout#forEachSpan}): all scans but the periodic ones (the timer's, and scans at GC
+     * pauses), that is a chunk's end, exit and a consumer's checkpoint.
+     */
+    private static boolean mustBeComplete(String trigger) {
+        return !TIMER.equals(trigger) && !trigger.startsWith("gc-");
     }
 
     /** The blocks' written pieces, through the same emitter (one DirtyRange per run of one region name). */

@@ -36,7 +36,7 @@ class ApplicationConsumersIT {
         Path jfr = dir.resolve("consumers.jfr");
         ChildJvm.Result run = ChildJvm.in(dir)
                 .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m")
-                .agent("interval=50ms,file=" + jfr + ",maxranges=1000000")
+                .agent("interval=50ms,file=" + jfr + ",maxranges=1000000,arming=plain")
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.ConsumerApp",
                         String.valueOf(ROUNDS), "200", "180", "11")
                 .run();

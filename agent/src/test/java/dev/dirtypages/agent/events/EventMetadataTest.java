@@ -23,7 +23,8 @@ class EventMetadataTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
-            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class})
+            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class,
+            MemoryKindWritesEvent.class})
     void eachEventIsFinalNamedLabelledDescribedAndCategorised(Class<? extends jdk.jfr.Event> type) {
         assertTrue(Modifier.isFinal(type.getModifiers()), type + " must be final");
         EventType event = EventType.getEventType(type);
@@ -70,7 +71,8 @@ class EventMetadataTest {
 
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
-            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class})
+            RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class,
+            MemoryKindWritesEvent.class})
     void theOptionsDocumentDescribesEachEvent(Class<? extends jdk.jfr.Event> type) throws java.io.IOException {
         java.nio.file.Path doc = java.nio.file.Path.of(System.getProperty("dirtypages.docs", "../docs"))
                 .resolve("options.md");

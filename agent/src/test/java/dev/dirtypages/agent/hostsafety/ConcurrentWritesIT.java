@@ -42,7 +42,7 @@ class ConcurrentWritesIT {
         Path log = dir.resolve("writes.log");
         Result run = ChildJvm.in(dir)
                 .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms512m", "-Xmx512m")
-                .agent("interval=10ms,regions=" + TARGETS + ",file=" + jfr + ",maxranges=1000000")
+                .agent("interval=10ms,regions=" + TARGETS + ",file=" + jfr + ",maxranges=1000000,arming=plain")
                 .args("-cp", ChildJvm.testClasses().toString(), ConcurrentWriters.class.getName(),
                         Integer.toString(THREADS), Integer.toString(SECONDS), Integer.toString(MIB_PER_TARGET), TARGETS,
                         log.toString())

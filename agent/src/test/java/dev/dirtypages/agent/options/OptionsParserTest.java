@@ -39,7 +39,7 @@ class OptionsParserTest {
         assertEquals(EnumSet.of(RegionKind.HEAP, RegionKind.DIRECT, RegionKind.UNSAFE, RegionKind.ARENA),
                 OptionsParser.parse("regions=heap+direct+unsafe+arena").options().regions());
         assertEquals(EnumSet.of(RegionKind.DIRECT), OptionsParser.parse("regions=direct").options().regions());
-        assertEquals("interval=1s,regions=heap+unsafe,log=info,maxranges=10000,merge=0,arming=plain",
+        assertEquals("interval=1s,regions=heap+unsafe,log=info,maxranges=10000,merge=0,arming=collector",
                 OptionsParser.parse("regions=unsafe+heap").options().describe());
     }
 
@@ -68,19 +68,20 @@ class OptionsParserTest {
     void describeRoundTripsThroughTheParser() {
         AgentOptions o = OptionsParser.parse("interval=2m,log=warn,maxranges=0,merge=1m").options();
         assertEquals(o, OptionsParser.parse(o.describe()).options());
-        assertEquals("interval=2m,regions=all,log=warn,maxranges=0,merge=1048576,arming=plain", o.describe());
+        assertEquals("interval=2m,regions=all,log=warn,maxranges=0,merge=1048576,arming=collector", o.describe());
     }
 
     @Test
     void adaptiveArmingTakesItsStripeAndScanCountsAndRoundTrips() {
         ParsedOptions parsed = OptionsParser.parse("arming=adaptive,stripe=64k,assumeafter=2,assumefor=20");
         assertTrue(parsed.ok(), parsed.errors().toString());
-        assertEquals(new ArmingPolicy(true, 64 * 1024, 2, 20), parsed.options().arming());
+        assertEquals(new ArmingPolicy(ArmingPolicy.Mode.ADAPTIVE, 64 * 1024, 2, 20), parsed.options().arming());
         assertTrue(parsed.options().describe().endsWith(",arming=adaptive,stripe=64k,assumeafter=2,assumefor=20"),
                 parsed.options().describe());
         assertEquals(parsed.options(), OptionsParser.parse(parsed.options().describe()).options());
-        assertEquals(ArmingPolicy.PLAIN, AgentOptions.defaults().arming());
-        assertEquals(new ArmingPolicy(true, 2L << 20, 3, 10), OptionsParser.parse("arming=ADAPTIVE").options().arming());
+        assertEquals(ArmingPolicy.COLLECTOR, AgentOptions.defaults().arming());
+        assertEquals(ArmingPolicy.PLAIN, OptionsParser.parse("arming=plain").options().arming());
+        assertEquals(new ArmingPolicy(ArmingPolicy.Mode.ADAPTIVE, 2L << 20, 3, 10), OptionsParser.parse("arming=ADAPTIVE").options().arming());
     }
 
     @Test

@@ -29,7 +29,7 @@ class HeapGrowthIT {
         Path jfr = dir.resolve("growth.jfr");
         ChildJvm.Result run = ChildJvm.in(dir)
                 .args(collector, "-Xms16m", "-Xmx512m", "-XX:MinHeapFreeRatio=5", "-XX:MaxHeapFreeRatio=10")
-                .agent("interval=100ms,file=" + jfr + ",maxranges=1000000")
+                .agent("interval=100ms,file=" + jfr + ",maxranges=1000000,arming=plain")
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.GrowAndShrink", "320", "120")
                 .run();
         assertEquals(0, run.exitCode(), run.toString());

@@ -44,7 +44,7 @@ class AdaptiveArmingTest {
             m.advise(0, m.length(), MmanBinding.MADV_NOHUGEPAGE);
             tracker.track(m.address(), m.end());
             TrackedRegion region = new TrackedRegion(RegionKind.HEAP, m.address(), m.end());
-            AdaptiveArming adaptive = new AdaptiveArming(new ArmingPolicy(true, STRIPE_PAGES * Pages.SIZE, AFTER, FOR));
+            AdaptiveArming adaptive = new AdaptiveArming(new ArmingPolicy(ArmingPolicy.Mode.ADAPTIVE, STRIPE_PAGES * Pages.SIZE, AFTER, FOR));
             PageCollector measured = new PageCollector(m.address(), m.end());
             PageCollector assumed = new PageCollector(m.address(), m.end());
             Random random = new Random(42);

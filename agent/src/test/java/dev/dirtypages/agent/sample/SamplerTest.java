@@ -50,7 +50,7 @@ class SamplerTest {
                 long id = e.getLong("scanId");
                 if (e.getEventType().getName().equals("dirtypages.Scan")) {
                     scanEvents.put(id, e.getLong("writtenPages"));
-                } else {
+                } else if (e.getEventType().getName().equals("dirtypages.DirtyRange")) {
                     long start = e.getLong("startAddress");
                     emitted.computeIfAbsent(id, x -> new BitSet())
                             .set(page(fixture, start), page(fixture, start + e.getLong("size")));
@@ -76,6 +76,34 @@ class SamplerTest {
             ScanSummary next = sampler.scanNow(Sampler.TIMER);
             assertEquals(2, next.scanId());
             assertEquals(pages(5), heard, "the page written before the skipped scan is reported by the next");
+        }
+    }
+
+    /** A stretch the JVM remapped is emitted whole, beside the pages written around it, in address order. */
+    @Test
+    void aRemappedStretchIsEmittedWholeWithTheWritesAroundIt() throws Exception {
+        try (ConsumerFixture fixture = new ConsumerFixture(64); Recording recording = new Recording()) {
+            recording.enable("dirtypages.DirtyRange");
+            recording.start();
+            write(fixture, 3);
+            fixture.memory().remapFixed(16 * 4096L, 16 * 4096L,
+                    dev.dirtypages.kernel.mman.MmanBinding.PROT_READ | dev.dirtypages.kernel.mman.MmanBinding.PROT_WRITE);
+            write(fixture, 20);
+            write(fixture, 40);
+            long id = fixture.sampler().scanNow(Sampler.TIMER).scanId();
+            recording.stop();
+            Path jfr = dir.resolve("remap.jfr");
+            recording.dump(jfr);
+            BitSet emitted = new BitSet();
+            for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+                if (e.getEventType().getName().equals("dirtypages.DirtyRange") && e.getLong("scanId") == id) {
+                    emitted.set(page(fixture, e.getLong("startAddress")), page(fixture, e.getLong("endAddress")));
+                }
+            }
+            BitSet expected = pages(3);
+            expected.set(16, 32);
+            expected.set(40);
+            assertEquals(expected, emitted);
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.dirtypages.kernel.pagemap;
 
 import static dev.dirtypages.kernel.pagemap.PagemapBinding.ALL_KNOWN_CATEGORIES;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_PFNZERO;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_PRESENT;
+import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_SWAPPED;
 import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_WPALLOWED;
 import static dev.dirtypages.kernel.pagemap.PagemapBinding.PAGE_IS_WRITTEN;
 import static dev.dirtypages.kernel.pagemap.PagemapBinding.PM_SCAN_CHECK_WPASYNC;
@@ -15,14 +18,32 @@ import static dev.dirtypages.kernel.pagemap.PagemapBinding.PM_SCAN_WP_MATCHING;
  * expresses "must not have" by setting a bit in both {@code inverted} and {@code required}.
  */
 public final class ScanQuery {
-    /** Written pages, reported and re-armed in one atomic step; EPERM where a VMA lost its registration. */
-    public static final ScanQuery COLLECT_AND_REARM = builder()
-            .require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN)
+    /**
+     * Written pages that hold data (present or swapped, not the shared zero page), reported and re-armed in one
+     * atomic step; EPERM where a VMA lost its registration.
+     *
+     * <p>Holes are neither reported nor armed. The kernel counts a hole of a registered range as written until a
+     * write-protecting scan puts a PTE marker on it, and a marker costs page tables wherever the range is
+     * reserved but unused; and a write to a marker faults twice (populate, then write-protect). Left unarmed, a
+     * hole costs nothing, and the write that populates it leaves a present, unprotected page that the next scan
+     * reports. A read of a hole maps the zero page ({@code PAGE_IS_PFNZERO}): not a write, not reported, not armed.
+     * What a hole no longer reports: an armed page dropped by {@code MADV_DONTNEED} reads as a hole again, so its
+     * return to zero is not reported (its next write is).
+     */
+    public static final ScanQuery COLLECT_AND_REARM = populatedWritten()
             .flags(PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC).build();
 
-    /** Written pages, reported only: the arming is left as it is (a read-only observer, e.g. of another process). */
-    public static final ScanQuery WRITTEN = builder()
-            .require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN).build();
+    /**
+     * Written pages that hold data, reported only: the arming is left as it is (a read-only observer, e.g. of
+     * another process). Holes are left out as in {@link #COLLECT_AND_REARM}.
+     */
+    public static final ScanQuery WRITTEN = populatedWritten().build();
+
+    /** Written, present or swapped, not the zero page. */
+    private static Builder populatedWritten() {
+        return builder().require(PAGE_IS_WRITTEN).exclude(PAGE_IS_PFNZERO).anyOf(PAGE_IS_PRESENT | PAGE_IS_SWAPPED)
+                .returning(PAGE_IS_WRITTEN);
+    }
 
     /** Pages of VMAs not registered in write-protect-async mode: what lost its registration. */
     public static final ScanQuery NOT_WP_ALLOWED = builder()

@@ -23,12 +23,18 @@ import java.util.List;
  * registers them again and reports all of their pages as written (their content did change: it became
  * fresh zero pages), so that no write is ever dropped silently.
  *
+ * <p>Only pages that hold data are armed; holes are left unarmed, so that tracking a large reservation costs
+ * no page tables for the part never used, and a fresh page's first write faults once, not twice (see
+ * {@link ScanQuery#COLLECT_AND_REARM}).
+ *
  * <p>Not thread-safe beyond what the scanner serialises: use it from one tracking thread.
  */
 public final class WriteTracker implements AutoCloseable {
-    /** Arms: write-protects every page that is not yet, reporting nothing. */
-    private static final ScanQuery ARM = ScanQuery.builder()
-            .flags(PM_SCAN_WP_MATCHING).require(PAGE_IS_WRITTEN).returning(PAGE_IS_WRITTEN).build();
+    /**
+     * Arms: write-protects every page holding data that is not yet, reporting nothing. Holes stay unarmed and cost
+     * no page tables (see {@link ScanQuery#COLLECT_AND_REARM}).
+     */
+    private static final ScanQuery ARM = ScanQuery.COLLECT_AND_REARM.toBuilder().flags(PM_SCAN_WP_MATCHING).build();
 
     /** Repairs per collection before giving up on a range that keeps changing under us. */
     private static final int MAX_REPAIR_ROUNDS = 64;
@@ -111,30 +117,49 @@ public final class WriteTracker implements AutoCloseable {
                 cursor = segmentEnd;
                 continue;
             }
-            if (++rounds > MAX_REPAIR_ROUNDS) {
-                repairs.untrackable(scan.walkEnd(), segmentEnd, new KernelException(
-                        String.format("repairing [0x%x, 0x%x)", scan.walkEnd(), segmentEnd), 0,
-                        "its mappings kept changing during " + MAX_REPAIR_ROUNDS + " repairs; retried next time"));
-                skipped.add(new long[] {scan.walkEnd(), segmentEnd});
-                cursor = scan.walkEnd();
-                continue;
-            }
-            // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
-            // WP-allowed, register those stretches, and scan again from where the reports ended. The fresh
-            // registrations are unarmed, so the rescan reports their every page written and arms them.
             cursor = scan.walkEnd();
+            // The kernel stops at the unregistered VMA without saying where it is: ask which pages are not
+            // WP-allowed, and repair the first such stretch: scan what lies below it (the walk may have stopped
+            // short of it), register it, report it whole (its content changed: the remap made it fresh zero pages,
+            // which a rescan would not report, holes being left unarmed), arm what it holds, and go on past it.
+            // One stretch at a time keeps the reports in address order.
             List<PageRegion> lost = scanner.scan(cursor, segmentEnd, ScanQuery.NOT_WP_ALLOWED);
             ioctls++;
-            for (PageRegion stretch : lost) {
-                try {
-                    uffd.register(stretch.start(), stretch.end());
-                    reregistered++;
-                    repairs.reregistered(stretch.start(), stretch.end());
-                } catch (KernelException e) {
-                    skipped.add(new long[] {stretch.start(), stretch.end()});
-                    repairs.untrackable(stretch.start(), stretch.end(), e);
+            if (!lost.isEmpty() && Long.compareUnsigned(cursor, lost.get(0).start()) < 0) {
+                ScanResult below = scanner.scan(cursor, lost.get(0).start(), ScanQuery.COLLECT_AND_REARM, written);
+                regions += below.regions();
+                pages += below.pages();
+                ioctls += below.ioctls();
+                if (below.lostRegistration()) {
+                    cursor = below.walkEnd();
+                    lost = List.of(); // changed again meanwhile: look again
                 }
             }
+            if (lost.isEmpty()) {
+                // No progress: the mappings changed between the two scans. Bounded, so that a range that keeps
+                // changing cannot hold the scan.
+                if (++rounds > MAX_REPAIR_ROUNDS) {
+                    repairs.untrackable(cursor, segmentEnd, new KernelException(
+                            String.format("repairing [0x%x, 0x%x)", cursor, segmentEnd), 0,
+                            "its mappings kept changing during " + MAX_REPAIR_ROUNDS + " repairs; retried next time"));
+                    skipped.add(new long[] {cursor, segmentEnd});
+                }
+                continue;
+            }
+            PageRegion stretch = lost.get(0);
+            try {
+                uffd.register(stretch.start(), stretch.end());
+                written.visit(stretch.start(), stretch.end(), PAGE_IS_WRITTEN);
+                pages += Pages.count(stretch.start(), stretch.end());
+                regions++;
+                arm(stretch.start(), stretch.end());
+                reregistered++;
+                repairs.reregistered(stretch.start(), stretch.end());
+            } catch (KernelException e) {
+                skipped.add(new long[] {stretch.start(), stretch.end()});
+                repairs.untrackable(stretch.start(), stretch.end(), e);
+            }
+            cursor = stretch.end();
         }
         return new CollectResult(regions, pages, ioctls, reregistered, skipped.size());
     }

@@ -161,9 +161,13 @@ class ExactWriteReportingTest {
         }
     }
 
-    /** MADV_DONTNEED zeroes pages: their content changed, so exactly they are reported. */
+    /**
+     * MADV_DONTNEED zeroes pages and leaves holes, which are neither armed nor reported: the return to zero is not
+     * reported (the JVM drops heap pages only by remapping them, which is reported, see LostRegistrationScanTest),
+     * and the next write to such a page is.
+     */
     @Test
-    void reportsExactlyThePagesMadvDontneedDropped() {
+    void madvDontneedLeavesHolesWhoseNextWriteIsReported() {
         long p = dev.dirtypages.kernel.Pages.SIZE;
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
             TestMemory.writePages(m, PageSets.range(0, 32), (byte) 7); // 0..31 populated, 32..63 never touched
@@ -172,23 +176,20 @@ class ExactWriteReportingTest {
 
             m.advise(10 * p, 4 * p, MmanBinding.MADV_DONTNEED);
             tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
-            assertSamePages(PageSets.range(10, 14), reported.pages(), "MADV_DONTNEED of populated pages 10..13");
+            assertSamePages(new BitSet(), reported.pages(), "MADV_DONTNEED of populated pages 10..13 leaves holes");
             assertEquals(0, m.read(10 * p), "dropped pages read as zero");
             assertEquals(7, m.read(14 * p), "the neighbour kept its content");
+
+            m.write(11 * p, (byte) 1);
+            m.advise(40 * p, 4 * p, MmanBinding.MADV_DONTNEED);
+            m.write(41 * p, (byte) 1);
+            reported.clear();
+            tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
+            assertSamePages(PageSets.of(11, 41), reported.pages(), "writes after MADV_DONTNEED are caught");
 
             reported.clear();
             tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
             assertSamePages(new BitSet(), reported.pages(), "re-armed: the next collection is quiet");
-
-            m.advise(40 * p, 4 * p, MmanBinding.MADV_DONTNEED);
-            reported.clear();
-            tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
-            assertSamePages(PageSets.range(40, 44), reported.pages(), "MADV_DONTNEED of never-touched pages 40..43");
-
-            m.write(41 * p, (byte) 1);
-            reported.clear();
-            tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
-            assertSamePages(PageSets.of(41), reported.pages(), "writes after MADV_DONTNEED are caught");
         }
     }
 }

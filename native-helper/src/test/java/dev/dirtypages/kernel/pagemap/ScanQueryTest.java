@@ -90,13 +90,19 @@ class ScanQueryTest {
         ScanQuery collect = ScanQuery.COLLECT_AND_REARM;
         assertEquals(PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC, collect.flags());
         assertTrue(collect.writeProtectsMatches());
-        assertEquals(PAGE_IS_WRITTEN, collect.categoryMask());
+        assertEquals(PAGE_IS_WRITTEN | PAGE_IS_PFNZERO, collect.categoryMask());
+        assertEquals(PAGE_IS_PFNZERO, collect.categoryInverted());
+        assertEquals(PAGE_IS_PRESENT | PAGE_IS_SWAPPED, collect.categoryAnyofMask());
         assertEquals(PAGE_IS_WRITTEN, collect.returnMask());
-        assertEquals(0, collect.categoryInverted() | collect.categoryAnyofMask() | collect.maxPages());
+        assertEquals(0, collect.maxPages());
+        assertTrue(collect.matches(PAGE_IS_WRITTEN | PAGE_IS_PRESENT) && collect.matches(PAGE_IS_WRITTEN | PAGE_IS_SWAPPED));
+        assertFalse(collect.matches(PAGE_IS_WRITTEN), "a hole is neither reported nor armed");
+        assertFalse(collect.matches(PAGE_IS_WRITTEN | PAGE_IS_PRESENT | PAGE_IS_PFNZERO), "nor the zero page");
 
         assertEquals(0, ScanQuery.WRITTEN.flags());
         assertFalse(ScanQuery.WRITTEN.writeProtectsMatches());
-        assertTrue(ScanQuery.WRITTEN.matches(PAGE_IS_WRITTEN) && !ScanQuery.WRITTEN.matches(PAGE_IS_PRESENT));
+        assertTrue(ScanQuery.WRITTEN.matches(PAGE_IS_WRITTEN | PAGE_IS_PRESENT) && !ScanQuery.WRITTEN.matches(PAGE_IS_PRESENT));
+        assertFalse(ScanQuery.WRITTEN.matches(PAGE_IS_WRITTEN), "holes are left out");
 
         assertTrue(ScanQuery.NOT_WP_ALLOWED.matches(PAGE_IS_WRITTEN));
         assertFalse(ScanQuery.NOT_WP_ALLOWED.matches(PAGE_IS_WPALLOWED));

@@ -71,6 +71,46 @@ class WriteTrackerTest {
         }
     }
 
+    /**
+     * Arming covers the pages that hold data only: tracking 1 GiB of which 64 pages are used adds no page tables (a
+     * PTE marker on every page would add 2 MiB), and a page written for the first time after arming is reported.
+     */
+    @Test
+    void armingALargeMostlyUnusedRangeAddsNoPageTablesAndMissesNoFreshWrite() throws Exception {
+        long length = 1L << 30;
+        try (AnonymousMapping m = AnonymousMapping.readWrite(length); WriteTracker tracker = WriteTracker.open()) {
+            m.advise(0, length, MmanBinding.MADV_NOHUGEPAGE);
+            for (int i = 0; i < 64; i++) {
+                m.write(i * (length / 64), (byte) 1);
+            }
+            long before = vmPteKib();
+            tracker.track(m.address(), m.end());
+            PageCollector reported = new PageCollector(m.address(), m.address() + 1024 * Pages.SIZE);
+            tracker.collect(m.address(), m.end(), reported, RepairListener.NONE);
+            long added = vmPteKib() - before;
+            assertTrue(added < 256, "arming added " + added + " KiB of page tables");
+            assertSamePages(new BitSet(), reported.pages(), "armed: nothing written yet");
+
+            m.write(0, (byte) 2);              // armed, populated
+            m.write(7 * Pages.SIZE, (byte) 2); // a hole, never armed
+            m.read(9 * Pages.SIZE);            // a read maps the zero page: not a write
+            tracker.collect(m.address(), m.address() + 1024 * Pages.SIZE, reported, RepairListener.NONE);
+            assertSamePages(PageSets.of(0, 7), reported.pages(), "the write to a populated page and to a hole");
+            reported.clear();
+            tracker.collect(m.address(), m.address() + 1024 * Pages.SIZE, reported, RepairListener.NONE);
+            assertSamePages(new BitSet(), reported.pages(), "both re-armed");
+        }
+    }
+
+    private static long vmPteKib() throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmPTE:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmPTE in /proc/self/status");
+    }
+
     @Test
     void repairsARegistrationDroppedByMapFixedAndReportsTheStretchWritten() {
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
@@ -113,6 +153,24 @@ class WriteTrackerTest {
                     PageSets.range(60, 64)), got, "the three stretches");
             assertEquals(List.of("8..9", "40..43", "60..63"), repairs.reregistered);
             assertSamePages(new BitSet(), collect(tracker, m, repairs), "quiet afterwards");
+        }
+    }
+
+    /** Repairs report in address order, with the writes around the stretches: visitors may merge neighbours. */
+    @Test
+    void repairsReportInAddressOrder() {
+        try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
+            tracker.track(m.address(), m.end());
+            TestMemory.writePages(m, PageSets.of(2, 20, 50, 62), (byte) 1);
+            m.remapFixed(8 * P, 2 * P, RW);
+            m.remapFixed(40 * P, 4 * P, RW);
+            m.write(41 * P, (byte) 1);
+            List<Long> starts = new ArrayList<>();
+            tracker.collect(m.address(), m.end(), (start, end, categories) -> starts.add(start), RepairListener.NONE);
+            List<Long> sorted = new ArrayList<>(starts);
+            sorted.sort(Long::compareUnsigned);
+            assertEquals(sorted, starts, "reports in address order");
+            assertEquals(6, starts.size(), "2, 8..9, 20, 40..43, 50, 62 (41 inside its stretch): " + starts);
         }
     }
 

@@ -33,6 +33,9 @@ class UserfaultfdTest {
     private static final long P = Pages.SIZE;
     private static final ScanQuery ARM = ScanQuery.builder().flags(PagemapBinding.PM_SCAN_WP_MATCHING)
             .require(PagemapBinding.PAGE_IS_WRITTEN).returning(PagemapBinding.PAGE_IS_WRITTEN).build();
+    /** The kernel's own view of WRITTEN, holes included (ScanQuery.WRITTEN leaves holes out). */
+    private static final ScanQuery KERNEL_WRITTEN = ScanQuery.builder().require(PagemapBinding.PAGE_IS_WRITTEN)
+            .returning(PagemapBinding.PAGE_IS_WRITTEN).build();
     private static final ScanQuery WP_ALLOWED = ScanQuery.builder().require(PagemapBinding.PAGE_IS_WPALLOWED)
             .returning(0).build();
 
@@ -49,7 +52,7 @@ class UserfaultfdTest {
     }
 
     private BitSet written(AnonymousMapping m) {
-        return pagesOf(scanner.scan(m.address(), m.end(), ScanQuery.WRITTEN), m.address());
+        return pagesOf(scanner.scan(m.address(), m.end(), KERNEL_WRITTEN), m.address());
     }
 
     private BitSet wpAllowed(AnonymousMapping m) {

@@ -61,12 +61,15 @@ class SnapshotToolIT {
         assertEquals(ROUNDS + 3, rounds.size(), told);            // full, the rounds, freeze, stopped
         assertEquals(rounds.get(0).fullBytes(), rounds.get(0).copiedBytes(), "the first copy is full\n" + told);
         // A round in which the heap grew copies the fresh memory whole, so single rounds may come close to a full
-        // copy; together they must not, and the stopped round holds only what was written since the freeze.
-        assertTrue(report.incrementalBytes() < report.fullCopiesBytes() / 2, told);
+        // copy; together they must not. Under collector-aware arming (the default) every round also copies the
+        // young generation, assumed written (seen: 52% of full copies under Serial, a third of its heap young).
+        assertTrue(report.incrementalBytes() < report.fullCopiesBytes() * 2 / 3, told);
         Round stopped = rounds.get(rounds.size() - 1);
         // A young collection between the freeze and the stop can rewrite a third of a small heap (seen: 34%
-        // under Parallel); the final delta must still be well short of a full copy.
-        assertTrue(stopped.copiedBytes() < stopped.fullBytes() / 2, stopped + "\n" + told);
+        // under Parallel), and collector-aware arming (the default) never arms the young generation, so its
+        // committed memory (a third of the heap under Parallel and Serial) is always in the final delta (seen: 53%
+        // under Serial); the final delta must still be well short of a full copy.
+        assertTrue(stopped.copiedBytes() < stopped.fullBytes() * 3 / 4, stopped + "\n" + told);
     }
 
     /**
