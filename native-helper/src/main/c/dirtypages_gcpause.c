@@ -229,10 +229,10 @@ JNIEXPORT int dpgc_load_status(void) {
 }
 
 /*
- * Allocates the buffers, opens /proc/self/pagemap and an eventfd, and switches the GC events on.
- * Returns 0, -errno, or a positive jvmtiError.
+ * Allocates the buffers, takes the first ranges to scan (count pairs start, end), opens /proc/self/pagemap and an
+ * eventfd, and switches the GC events on. Returns 0, -errno, or a positive jvmtiError.
  */
-JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records) {
+JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records, const uint64_t *pairs, int count) {
     if (load_status != DPGC_LOADED) {
         return -ENOSYS;
     }
@@ -265,6 +265,12 @@ JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records) {
         goto fail;
     }
     range_capacity = max_ranges;
+    if (count > max_ranges) {
+        result = -E2BIG;
+        goto fail;
+    }
+    memcpy(ranges, pairs, (size_t) count * 2 * sizeof *ranges);
+    range_count = count;
     region_capacity = (uint64_t) max_regions;
     record_capacity = (uint64_t) max_records;
     pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
@@ -282,8 +288,9 @@ JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records) {
     enabled = 1;
     pthread_mutex_unlock(&lock);
     /* Outside the lock: switching events on may wait for a safepoint, whose pause would wait for the lock. */
-    jvmtiError e1 = (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_GARBAGE_COLLECTION_START, NULL);
+    /* The finish first: a pause between the two calls then has neither scan, not a start scan without its end. */
     jvmtiError e2 = (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_GARBAGE_COLLECTION_FINISH, NULL);
+    jvmtiError e1 = (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_ENABLE, JVMTI_EVENT_GARBAGE_COLLECTION_START, NULL);
     if (e1 != JVMTI_ERROR_NONE || e2 != JVMTI_ERROR_NONE) {
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, JVMTI_EVENT_GARBAGE_COLLECTION_START, NULL);
         (*jvmti)->SetEventNotificationMode(jvmti, JVMTI_DISABLE, JVMTI_EVENT_GARBAGE_COLLECTION_FINISH, NULL);

@@ -219,6 +219,10 @@ public final class AgentRuntime {
         this.regions = tracked;
         this.sampler = s;
         s.start();
+        // gcepochs (issue 12): scans inside every GC pause; where unavailable, one line and timer scans only.
+        if (options.gcEpochs()) {
+            dev.dirtypages.agent.gcepoch.GcEpochs.start(s, log, problems);
+        }
         Consumers c = new Consumers(s, tracked, blocks == null ? List::of : blocks::armedSpans, log);
         Consumers.publish(c, log);
         this.consumers = c;

@@ -29,7 +29,7 @@ final class GcPauseBinding {
 
     static native int dpgc_load_status();
 
-    static native int dpgc_start(int maxRanges, long maxRegions, int maxRecords);
+    static native int dpgc_start(int maxRanges, long maxRegions, int maxRecords, Pointer pairs, int count);
 
     static native void dpgc_stop();
 

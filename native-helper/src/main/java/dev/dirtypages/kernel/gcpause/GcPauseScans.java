@@ -40,13 +40,15 @@ public final class GcPauseScans {
      * @param maxRegions the most written ranges the pauses between two drains may find (24 bytes each): beyond,
      *                   a scan stops, and what it did not reach stays written for the next
      * @param maxRecords the most scans between two drains: beyond, pauses are not scanned (and counted)
+     * @param ranges     what the first pauses scan (see {@link #ranges})
      */
-    public static GcPauseScans start(int maxRanges, long maxRegions, int maxRecords) {
+    public static GcPauseScans start(int maxRanges, long maxRegions, int maxRecords, List<long[]> ranges) {
         if (!GcPauseLibrary.load().ok()) {
             throw new IllegalStateException(GcPauseLibrary.load().problem());
         }
         GcPauseScans scans = new GcPauseScans(maxRanges, maxRegions, maxRecords);
-        int result = GcPauseBinding.dpgc_start(maxRanges, maxRegions, maxRecords);
+        int count = scans.fill(ranges);
+        int result = GcPauseBinding.dpgc_start(maxRanges, maxRegions, maxRecords, scans.rangeBuffer, count);
         if (result < 0) {
             throw new KernelException("starting the GC-pause scans", -result, "");
         }
@@ -58,19 +60,23 @@ public final class GcPauseScans {
 
     /** Sets the ranges the next pauses scan: pairs start, end (exclusive), page-aligned. */
     public void ranges(List<long[]> ranges) {
-        int n = Math.min(ranges.size(), maxRanges);
-        for (int i = 0; i < n; i++) {
-            rangeBuffer.setLong(16L * i, ranges.get(i)[0]);
-            rangeBuffer.setLong(16L * i + 8, ranges.get(i)[1]);
-        }
-        if (ranges.size() > maxRanges) {
-            throw new IllegalArgumentException(ranges.size() + " ranges, more than the " + maxRanges
-                    + " a pause scans");
-        }
+        int n = fill(ranges);
         int result = GcPauseBinding.dpgc_set_ranges(rangeBuffer, n);
         if (result < 0) {
             throw new IllegalStateException("the GC-pause scans are not started");
         }
+    }
+
+    private int fill(List<long[]> ranges) {
+        if (ranges.size() > maxRanges) {
+            throw new IllegalArgumentException(ranges.size() + " ranges, more than the " + maxRanges
+                    + " a pause scans");
+        }
+        for (int i = 0; i < ranges.size(); i++) {
+            rangeBuffer.setLong(16L * i, ranges.get(i)[0]);
+            rangeBuffer.setLong(16L * i + 8, ranges.get(i)[1]);
+        }
+        return ranges.size();
     }
 
     /** Held: pauses are recorded but not scanned, so every written page stays WRITTEN. */
