@@ -24,6 +24,9 @@ def main():
     for w, h in keys:
         v = {name: groups.get((w, h, name), []) for name in ("jfr", "plain", "gcepochs")}
         g = v["gcepochs"]
+        if not med(g, "pauses") > 0:
+            print("| %s | %s | 0 | no collection during the runs | | | |" % (w, h))
+            continue
         added = med(g, "pause_median_ms") - med(v["plain"], "pause_median_ms")
         print("| %s | %s | %.0f | %.3f / %.3f / %.3f | %.3f / %.3f / %.3f | %.3f / %.3f / %.3f | %+.3f ms |" % (
             w, h, med(g, "pauses"),

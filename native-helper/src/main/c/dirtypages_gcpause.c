@@ -93,6 +93,7 @@ static struct dpgc_record *records;
 static uint64_t record_used;
 static uint64_t record_capacity;
 
+static int page_shift = 12;      /* log2 of the page size, read at dpgc_start */
 static uint64_t pauses;
 static uint64_t skipped_pauses;   /* pauses not scanned: the record buffer was full */
 static int in_pause;
@@ -155,7 +156,7 @@ static void scan(uint64_t kind, uint64_t begin) {
                 goto done;
             }
             for (int k = 0; k < n; k++) {
-                r->pages += (regions[region_used + k].end - regions[region_used + k].start) >> 12;
+                r->pages += (regions[region_used + k].end - regions[region_used + k].start) >> page_shift;
             }
             region_used += (uint64_t) n;
             r->count += (uint64_t) n;
@@ -265,6 +266,7 @@ JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records, cons
         goto fail;
     }
     range_capacity = max_ranges;
+    page_shift = __builtin_ctzl((unsigned long) sysconf(_SC_PAGESIZE));
     if (count > max_ranges) {
         result = -E2BIG;
         goto fail;

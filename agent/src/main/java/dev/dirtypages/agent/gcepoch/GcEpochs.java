@@ -46,9 +46,11 @@ public final class GcEpochs implements PauseScanHooks {
     static final long EXIT_JOIN_WAIT_NANOS = 1_500_000_000L;
 
     private final Sampler sampler;
-    private final GcPauseScans scans;
+    /** Set once the scans are on (the hooks are given to the sampler only then). */
+    private volatile GcPauseScans scans;
     private final Optional<GcIdJoin> join;
     private final AgentLog log;
+    private final List<String> problems;
     /** Pauses taken in and waiting for their gcId, by pause number; guarded by this. */
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
     private List<long[]> ranges = List.of();
@@ -65,48 +67,26 @@ public final class GcEpochs implements PauseScanHooks {
         final long takenNanos = System.nanoTime();
     }
 
-    private GcEpochs(Sampler sampler, GcPauseScans scans, Optional<GcIdJoin> join, AgentLog log) {
+    private GcEpochs(Sampler sampler, Optional<GcIdJoin> join, AgentLog log, List<String> problems) {
         this.sampler = sampler;
-        this.scans = scans;
         this.join = join;
         this.log = log;
+        this.problems = problems;
     }
 
     /**
-     * Starts the scans in pauses for {@code sampler}'s armed ranges. Where the library cannot load or the JVM
-     * refuses the GC events: one line, {@code problems} says why, and empty (timer scans go on alone).
+     * Loads the GC-pause library and starts the scans in pauses for {@code sampler}'s armed ranges, on a thread
+     * of their own once the JDK's pause events stream (so that the agent's start does not wait for that). Where
+     * the library cannot load or the JVM refuses the GC events: one line, {@code problems} says why, and empty
+     * (timer scans go on alone).
      */
     public static Optional<GcEpochs> start(Sampler sampler, AgentLog log, List<String> problems) {
         GcPauseLibrary.Result loaded = GcPauseLibrary.load();
         if (!loaded.ok()) {
-            problems.add("gcepochs=true: " + loaded.problem());
-            log.warn("gcepochs=true but no scans in GC pauses (" + loaded.problem() + "); timer scans go on");
+            refused(loaded.problem(), log, problems);
             return Optional.empty();
         }
-        Optional<GcIdJoin> join = GcIdJoin.start(log);
-        if (join.isPresent()) {
-            try {
-                if (!join.get().awaitStreaming(STREAM_START_WAIT_NANOS)) {
-                    log.warn("gcepochs: the jdk.GCPhasePause stream did not start in time; the first pauses may "
-                            + "carry gcId 0");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        GcPauseScans scans;
-        List<long[]> armed = sampler.armedRanges();
-        try {
-            scans = GcPauseScans.start(MAX_RANGES, MAX_REGIONS, MAX_RECORDS, armed);
-        } catch (RuntimeException e) {
-            join.ifPresent(GcIdJoin::close);
-            problems.add("gcepochs=true: " + e.getMessage());
-            log.warn("gcepochs=true but no scans in GC pauses (" + e.getMessage() + "); timer scans go on");
-            return Optional.empty();
-        }
-        GcEpochs epochs = new GcEpochs(sampler, scans, join, log);
-        epochs.ranges = armed;
-        sampler.pauseScanHooks(epochs);
+        GcEpochs epochs = new GcEpochs(sampler, GcIdJoin.start(log), log, problems);
         epochs.thread = new Thread(epochs::run, "dirtypages-gc-epochs");
         epochs.thread.setDaemon(true);
         epochs.thread.start();
@@ -115,8 +95,42 @@ public final class GcEpochs implements PauseScanHooks {
         } catch (IllegalStateException shuttingDown) {
             epochs.stop();
         }
-        log.info("gcepochs: scanning the heap at the start and end of every GC pause");
         return Optional.of(epochs);
+    }
+
+    private static void refused(String problem, AgentLog log, List<String> problems) {
+        problems.add("gcepochs=true: " + problem);
+        log.warn("gcepochs=true but no scans in GC pauses (" + problem + "); timer scans go on");
+    }
+
+    /** Waits for the JDK's pause events to stream, then switches the pause scans on. */
+    private boolean startScans() {
+        if (join.isPresent()) {
+            try {
+                if (!join.get().awaitStreaming(STREAM_START_WAIT_NANOS)) {
+                    log.warn("gcepochs: the jdk.GCPhasePause stream did not start in time; the first pauses may "
+                            + "carry gcId 0");
+                }
+            } catch (InterruptedException e) {
+                return false;   // stopped
+            }
+        }
+        synchronized (this) {
+            if (stopped) {
+                return false;
+            }
+            List<long[]> armed = sampler.armedRanges();
+            try {
+                scans = GcPauseScans.start(MAX_RANGES, MAX_REGIONS, MAX_RECORDS, armed);
+            } catch (RuntimeException e) {
+                refused(e.getMessage(), log, problems);
+                return false;
+            }
+            ranges = armed;
+        }
+        sampler.pauseScanHooks(this);
+        log.info("gcepochs: scanning the heap at the start and end of every GC pause");
+        return true;
     }
 
     @Override
@@ -180,6 +194,9 @@ public final class GcEpochs implements PauseScanHooks {
     }
 
     private void run() {
+        if (!startScans()) {
+            return;
+        }
         while (!stopped) {
             scans.await(AWAIT_MILLIS);
             try {
@@ -304,12 +321,23 @@ public final class GcEpochs implements PauseScanHooks {
 
     /** Switches the pause scans off and emits what waits (joined where its JFR pause has arrived). */
     public void stop() {
-        if (stopped) {
+        GcPauseScans on;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            on = scans;
+        }
+        Thread t = thread;
+        if (on == null) {
+            if (t != null) {
+                t.interrupt();   // still waiting for the stream
+            }
+            join.ifPresent(GcIdJoin::close);
             return;
         }
-        stopped = true;
-        scans.stop();
-        Thread t = thread;
+        on.stop();
         if (t != null) {
             try {
                 t.join(2_000);

@@ -26,9 +26,6 @@ public final class Sampler {
     public static final String TIMER = "timer";
     public static final String CHUNK_END = "chunk end";
     public static final String SHUTDOWN = "shutdown";
-    /** Scans made inside a GC pause ({@code gcepochs=true}): at its start and at its end. */
-    public static final String GC_START = PauseScan.Kind.START.trigger();
-    public static final String GC_END = PauseScan.Kind.END.trigger();
 
     private final TrackedRegions regions;
     private final AgentOptions options;

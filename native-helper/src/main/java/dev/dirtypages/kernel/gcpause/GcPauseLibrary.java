@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * Loads {@code libdirtypages-gcpause.so} once per JVM, the way JNA and async-profiler load theirs: copied from
- * the jar ({@code dev/dirtypages/kernel/gcpause/linux-<os.arch>/}) to a fresh file in {@code java.io.tmpdir},
+ * the jar ({@code dev/dirtypages/kernel/gcpause/linux-<os.arch>/}) to a fresh file in the directory JNA extracts
+ * its own to ({@code jna.tmpdir}, else {@code java.io.tmpdir}),
  * loaded with {@link System#load} (its {@code JNI_OnLoad} takes a JVMTI environment and the GC-event
  * capability), bound with JNA, and the file deleted (the mapping stays).
  */
@@ -40,7 +41,8 @@ public final class GcPauseLibrary {
 
     private static Result loadOnce() {
         String resource = resource();
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir", "/tmp"));
+        // Where JNA extracts its own library: if JNA could load from there, so can this.
+        Path tmp = Path.of(System.getProperty("jna.tmpdir", System.getProperty("java.io.tmpdir", "/tmp")));
         Path file = null;
         try (InputStream in = GcPauseLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
@@ -55,12 +57,12 @@ public final class GcPauseLibrary {
             String why = String.valueOf(e.getMessage());
             if (why.contains("failed to map segment") || why.contains("operation not permitted")) {
                 return new Result(false, "cannot load the GC-pause library from " + tmp + ", which is probably "
-                        + "mounted noexec (" + why + "); fix: -Djava.io.tmpdir=<a directory on an exec mount>");
+                        + "mounted noexec (" + why + "); fix: -Djna.tmpdir=<a directory on an exec mount>");
             }
             return new Result(false, "cannot load the GC-pause library: " + why);
         } catch (IOException | RuntimeException e) {
             return new Result(false, "cannot copy the GC-pause library to " + tmp + ": " + e
-                    + "; fix: -Djava.io.tmpdir=<a writable directory>");
+                    + "; fix: -Djna.tmpdir=<a writable directory>");
         } finally {
             if (file != null) {
                 try {
