@@ -221,9 +221,9 @@ public final class GcEpochs implements PauseScanHooks {
                     continue;   // its end is in the next drain (a later pause's scans mean it has none)
                 }
                 Optional<JfrPause> match = join.flatMap(j -> j.match(begin(p) + p.epochOffset, end(p) + p.epochOffset));
-                boolean waitedEnough = System.nanoTime() - p.takenNanos > JOIN_WAIT_NANOS
-                        || join.isEmpty()
-                        || join.get().seenPast(end(p) + p.epochOffset);
+                // Only time says a JFR pause will not come: the stream orders events within each flush, and a
+                // thread's buffer flushed late brings older events after newer ones.
+                boolean waitedEnough = System.nanoTime() - p.takenNanos > JOIN_WAIT_NANOS || join.isEmpty();
                 if (match.isPresent() || waitedEnough || all) {
                     ready.add(p);
                     matches.add(match);

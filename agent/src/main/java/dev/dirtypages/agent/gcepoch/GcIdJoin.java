@@ -109,7 +109,7 @@ final class GcIdJoin implements AutoCloseable {
     synchronized boolean awaitMatch(long beginEpochNanos, long endEpochNanos, long timeoutNanos)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
-        while (match(beginEpochNanos, endEpochNanos).isEmpty() && !seenPast(endEpochNanos)) {
+        while (match(beginEpochNanos, endEpochNanos).isEmpty()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 return false;
@@ -122,11 +122,6 @@ final class GcIdJoin implements AutoCloseable {
     /** The JFR pause joined to the hooks' window {@code [begin, end]} (epoch nanoseconds), if it has arrived. */
     synchronized Optional<JfrPause> match(long beginEpochNanos, long endEpochNanos) {
         return best(pauses, beginEpochNanos, endEpochNanos);
-    }
-
-    /** Whether a JFR pause that began after {@code epochNanos} has arrived: earlier ones are all in by then. */
-    synchronized boolean seenPast(long epochNanos) {
-        return !pauses.isEmpty() && pauses.getLast().beginEpochNanos() > epochNanos + TOLERANCE_NANOS;
     }
 
     /**

@@ -38,7 +38,7 @@ class GcEpochsIT {
     @TempDir
     Path dir;
 
-    private record Round(int n, long t1, long t2, Set<Integer> prim, Set<Integer> refs) {
+    private record Round(int n, long t0, long t1, long t2, Set<Integer> prim, Set<Integer> refs) {
     }
 
     private record Gc(long id, long start, String name) {
@@ -56,6 +56,37 @@ class GcEpochsIT {
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.GcEpochWrites",
                         String.valueOf(ROUNDS), String.valueOf(PAGES_PER_ROUND), "12")
                 .run();
+        checkAgainstGroundTruth(run, jfr, ROUNDS);
+    }
+
+    /**
+     * Attached to a running JVM (the live phase), the agent gets the GC events too: the same checks, from the
+     * first collection it scanned.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"-XX:+UseG1GC", "-XX:+UseParallelGC"})
+    void attachedToARunningJvmTheSameHolds(String collector) throws Exception {
+        Path jfr = dir.resolve("attached.jfr");
+        int rounds = 2 * ROUNDS;
+        ChildJvm child = ChildJvm.in(dir).args(collector, "-XX:-UseCompressedOops", "-Xms512m", "-Xmx512m", "-Xmn16m");
+        if (ChildJvm.javaFeature() >= 21) {
+            child.args("-XX:+EnableDynamicAgentLoading");
+        }
+        ChildJvm.Running app = child.args("-cp", ChildJvm.testClasses().toString(),
+                "dev.dirtypages.agent.testapp.GcEpochWrites", String.valueOf(rounds), String.valueOf(PAGES_PER_ROUND),
+                "13").start();
+        try {
+            app.awaitLine("REFS", java.time.Duration.ofSeconds(30));
+            ChildJvm.Result attach = ChildJvm.in(dir).args("-jar", ChildJvm.agentJar().toString(),
+                    Long.toString(app.pid()), "interval=1h,regions=heap,gcepochs=true,maxranges=1000000,file=" + jfr).run();
+            assertEquals(0, attach.exitCode(), attach.toString());
+            checkAgainstGroundTruth(app.await(ChildJvm.TIMEOUT), jfr, rounds);
+        } finally {
+            app.kill();
+        }
+    }
+
+    private void checkAgainstGroundTruth(ChildJvm.Result run, Path jfr, int roundCount) throws Exception {
         assertEquals(0, run.exitCode(), run.toString());
         assertFalse(run.stdout().contains("MOVED"), "an array moved: the ground truth is void\n" + run);
         assertTrue(run.stderrLines("gcepochs: scanning").size() == 1, "GC epochs did not start\n" + run);
@@ -74,19 +105,21 @@ class GcEpochsIT {
                 refsFirst = Long.parseLong(f[1]);
                 refsPages = Integer.parseInt(f[2]);
             } else if (f[0].equals("ROUND")) {
-                rounds.add(new Round(Integer.parseInt(f[1]), Long.parseLong(f[3]), Long.parseLong(f[4]),
+                rounds.add(new Round(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]),
                         pages(f[6]), pages(f[8])));
             }
         }
-        assertEquals(ROUNDS, rounds.size(), run.toString());
+        assertEquals(roundCount, rounds.size(), run.toString());
 
-        Map<Long, Set<Integer>> primByScan = byScan(Recordings.scans(jfr, primFirst, primFirst + primPages * 4096L));
+        List<Recordings.Scan> primScans = Recordings.scans(jfr, primFirst, primFirst + primPages * 4096L);
+        Map<Long, Set<Integer>> primByScan = byScan(primScans);
         Map<Long, Set<Integer>> refsByScan = byScan(Recordings.scans(jfr, refsFirst, refsFirst + refsPages * 4096L));
         Recordings.assertEveryRangeHasItsScan(jfr);
         // gcId -> scan ids of its gc-start and gc-end scans
         Map<Long, List<Long>> startScans = new TreeMap<>();
         Map<Long, List<Long>> endScans = new TreeMap<>();
         int unjoinedStarts = 0;
+        Set<Long> otherScans = new TreeSet<>();
         int unjoinedEnds = 0;
         for (RecordedEvent scan : Recordings.events(jfr, "dirtypages.Scan")) {
             String trigger = scan.getString("trigger");
@@ -101,6 +134,7 @@ class GcEpochsIT {
                         .computeIfAbsent(gcId, k -> new ArrayList<>()).add(scan.getLong("scanId"));
             } else {
                 assertEquals(0, gcId, "a " + trigger + " scan with a gcId");
+                otherScans.add(scan.getLong("scanId"));
             }
         }
         List<Gc> gcs = new ArrayList<>();
@@ -130,6 +164,7 @@ class GcEpochsIT {
         assertEquals(unjoinedGcs, unjoinedStarts, "the collections at exit were scanned, if not joined");
 
         int covered = 0;
+        int interrupted = 0;
         int firstCovered = -1;
         for (Round round : rounds) {
             Gc gc = gcs.stream().filter(g -> g.start() > round.t1() && g.start() < round.t2()).findFirst().orElse(null);
@@ -145,6 +180,14 @@ class GcEpochsIT {
             if (firstCovered < 0) {
                 firstCovered = round.n();
             }
+            // A scan of another kind (chunk end: JFR rotates its chunks by size) between the writes and the
+            // pause takes some of the mutator's pages first: each page is reported once. Such rounds are not
+            // checked against the split.
+            if (primScans.stream().anyMatch(sc -> otherScans.contains(sc.id()) && sc.endNanos() > round.t0()
+                    && sc.beginNanos() < round.t2())) {
+                interrupted++;
+                continue;
+            }
             covered++;
             assertEquals(1, startScans.get(gc.id()).size(), "one young pause per collection: " + gc);
             long start = startScans.get(gc.id()).get(0);
@@ -156,7 +199,8 @@ class GcEpochsIT {
             assertEquals(Set.of(), primByScan.getOrDefault(end, Set.of()),
                     "gc-end: the collector wrote no page of the primitive array, " + where);
         }
-        assertTrue(covered >= MIN_COVERED, "only " + covered + " rounds had their pause scanned\n" + run);
+        assertTrue(covered >= MIN_COVERED, "only " + covered + " rounds had their pause scanned (" + interrupted
+                + " more had another scan in the way)\n" + run);
 
         // One dirtypages.GcWrites per scanned collection, counting at least what the child wrote.
         Map<Long, RecordedEvent> writes = new HashMap<>();
