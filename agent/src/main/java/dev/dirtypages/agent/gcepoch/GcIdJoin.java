@@ -13,12 +13,13 @@ import jdk.jfr.consumer.RecordingStream;
 /**
  * Joins the pauses the JVMTI hooks saw to the JDK's own GC events, which JVMTI does not number. HotSpot emits
  * one {@code jdk.GCPhasePause} per stop-the-world pause (young, full, G1's Remark and Cleanup), carrying the gcId
- * of the collection it belongs to; the JVMTI start and finish hooks run inside the same safepoint, just before the
- * collection's own timer starts and just after it stops. So the hooks' window contains the JFR pause, and pauses
- * never overlap: the JFR pause overlapping a window most is its pause.
+ * of the collection it belongs to; the JVMTI start and finish hooks run inside the same safepoint, around the
+ * collection's work. So the hooks' window overlaps the JFR pause (GcEpochsIT checks it under G1, Parallel and
+ * Serial), and pauses never overlap one another: the JFR pause overlapping a window most is its pause.
  *
  * <p>The clocks: the hooks read {@code CLOCK_MONOTONIC} (as {@link System#nanoTime()} does); JFR's ticks are the
- * same clock, turned into wall time at each chunk's start. The window is turned into wall time with the offset
+ * same clock (unless JFR is told to read the TSC, an experimental flag), turned into wall time at each chunk's
+ * start. The window is turned into wall time with the offset
  * between {@link Instant#now()} and {@link System#nanoTime()} read when the window is drained. The two offsets
  * differ only if the wall clock was stepped (not slewed: slewing moves both clocks alike) in between; then a pause
  * may go unjoined (gcId 0), never joined to another pause's collection, unless the step is as large as the time
