@@ -47,7 +47,8 @@ public final class GcPauseLibrary {
         try (InputStream in = GcPauseLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
                 return new Result(false, "no GC-pause library for linux-" + System.getProperty("os.arch")
-                        + " in the agent jar (built: linux-amd64)");
+                        + " in the agent jar (it holds linux-amd64, and linux-aarch64 where the build had a cross "
+                        + "compiler)");
             }
             file = Files.createTempFile(tmp, "libdirtypages-gcpause-", ".so");
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
