@@ -16,8 +16,14 @@ public final class ScanEvent extends DirtyPagesEvent {
     public long scanId;
 
     @Label("Trigger")
-    @Description("What started the scan: timer, chunk end, shutdown or consumer (a snapshot tool's checkpoint).")
+    @Description("What started the scan: timer, chunk end, shutdown, consumer (a snapshot tool's checkpoint), or "
+            + "gc-start and gc-end (inside a collection pause, with gcepochs=true).")
     public String trigger;
+
+    @Label("GC Identifier")
+    @Description("For gc-start and gc-end: the gcId of the JDK's jdk.GarbageCollection the pause belongs to (0 "
+            + "where it could not be joined); 0 for the other triggers.")
+    public long gcId;
 
     @Label("Interval")
     @Description("The time since the previous scan (or since arming): the writes reported happened in it.")

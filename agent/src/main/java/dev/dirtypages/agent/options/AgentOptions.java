@@ -20,10 +20,11 @@ import java.util.Set;
  * @param mergeGapBytes  neighbouring written ranges at most this far apart are reported as one (0: exact)
  * @param channel        the directory of the snapshot channel's socket; empty: no channel
  * @param arming         how scans re-arm the heap: collector, plain or adaptive
+ * @param gcEpochs       whether the heap is also scanned at the start and end of every collection pause
  */
 public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<Path> file, LogLevel log,
                            int maxRanges, long mergeGapBytes, Optional<Path> channel,
-                           ArmingPolicy arming) {
+                           ArmingPolicy arming, boolean gcEpochs) {
     public AgentOptions {
         regions = Set.copyOf(regions);
     }
@@ -31,7 +32,7 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
     /** The options with nothing given. */
     public static AgentOptions defaults() {
         return new AgentOptions(Duration.ofSeconds(1), EnumSet.allOf(RegionKind.class), Optional.empty(), LogLevel.INFO,
-                10_000, 0, Optional.empty(), ArmingPolicy.COLLECTOR);
+                10_000, 0, Optional.empty(), ArmingPolicy.COLLECTOR, false);
     }
 
     /** The options as {@code key=value,...}, in the syntax they are given in (for the status event). */
@@ -56,6 +57,9 @@ public record AgentOptions(Duration interval, Set<RegionKind> regions, Optional<
         out.append(",merge=").append(mergeGapBytes);
         channel.ifPresent(c -> out.append(",channel=").append(c));
         out.append(',').append(arming.describe());
+        if (gcEpochs) {
+            out.append(",gcepochs=true");   // like file= and channel=: only when not the default
+        }
         return out.toString();
     }
 }

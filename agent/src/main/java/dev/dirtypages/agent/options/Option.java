@@ -34,7 +34,10 @@ public enum Option {
             + "before it is assumed written (1 to 1000). Ignored with the other arming modes."),
     ASSUME_FOR("assumefor", "10", "Adaptive arming: how many scans a stripe then stays assumed written before it is "
             + "armed and measured again (1 to 1000), doubling while it stays hot, up to 4 times. Ignored with "
-            + "the other arming modes.");
+            + "the other arming modes."),
+    GC_EPOCHS("gcepochs", "false", "true: scan the heap also at the start and at the end of every garbage-collection "
+            + "pause, inside the pause, so that what the mutator wrote and what the collector wrote are told apart "
+            + "(dirtypages.GcWrites); lengthens pauses. Needs the agent's small JVMTI library.");
 
     private final String key;
     private final String defaultValue;

@@ -55,6 +55,7 @@ public final class OptionsParser {
         long stripe = d.arming().stripeBytes();
         int assumeAfter = d.arming().assumeAfter();
         int assumeFor = d.arming().assumeFor();
+        boolean gcEpochs = d.gcEpochs();
         List<String> errors = new ArrayList<>();
         if (raw == null || raw.isBlank()) {
             return new ParsedOptions(d, errors);
@@ -121,6 +122,9 @@ public final class OptionsParser {
                     case ASSUME_FOR:
                         assumeFor = (int) parseBoundedLong(value, 1, MAX_SCAN_COUNT);
                         break;
+                    case GC_EPOCHS:
+                        gcEpochs = parseBoolean(value);
+                        break;
                     default:
                         throw new IllegalStateException("unhandled option " + option);
                 }
@@ -129,7 +133,7 @@ public final class OptionsParser {
             }
         }
         return new ParsedOptions(new AgentOptions(interval, regions, file, log, maxRanges, merge, channel,
-                new ArmingPolicy(arming, stripe, assumeAfter, assumeFor)), errors);
+                new ArmingPolicy(arming, stripe, assumeAfter, assumeFor), gcEpochs), errors);
     }
 
     private static Option find(String key) {
@@ -286,6 +290,17 @@ public final class OptionsParser {
             }
         }
         throw new IllegalArgumentException("expected collector, plain or adaptive");
+    }
+
+    static boolean parseBoolean(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException("expected true or false");
+        }
     }
 
     static long parseStripe(String value) {

@@ -24,6 +24,8 @@ import jdk.jfr.consumer.RecordingFile;
  */
 public final class RecordingSummary {
     private static final long PAGE = 4096;
+    /** Collections listed one per line; the totals cover all. */
+    private static final int GC_EPOCH_LINES = 20;
 
     private final List<RecordedEvent> scans = new ArrayList<>();
     private final Map<String, long[]> bytesByRegion = new TreeMap<>();
@@ -36,6 +38,8 @@ public final class RecordingSummary {
     private final Map<Long, BlockInfo> blocks = new HashMap<>();
     /** Per off-heap kind: {blocks allocated, blocks freed, blocks that could not be registered}. */
     private final Map<String, long[]> blocksByKind = new TreeMap<>();
+    /** dirtypages.GcWrites, one per collection pause (gcepochs=true). */
+    private final List<GcEpoch> gcEpochs = new ArrayList<>();
     private long dirtyRanges;
     private long reregistrations;
     private long gcs;
@@ -78,6 +82,7 @@ public final class RecordingSummary {
     /** Call once after the last {@link #accept}. */
     public void finish() {
         scans.sort((a, b) -> Long.compare(a.getLong("scanId"), b.getLong("scanId")));
+        gcEpochs.sort((a, b) -> Long.compare(a.startScanId(), b.startScanId()));
     }
 
     /** Takes one event of the recording (any event: those the summary does not use are ignored). */
@@ -147,8 +152,64 @@ public final class RecordingSummary {
             case "jdk.GarbageCollection":
                 gcs++;
                 break;
+            case "dirtypages.GcWrites":
+                gcEpochs.add(new GcEpoch(e.getLong("gcId"), e.getString("pauseName"), e.getLong("startScanId"),
+                        e.getLong("mutatorPages"), e.getLong("collectorPages"),
+                        e.getLong("startScanTime") + e.getLong("endScanTime"),
+                        e.getBoolean("truncated") || e.getBoolean("overlapped") || e.getBoolean("held")));
+                break;
             default:
                 break;
+        }
+    }
+
+    /**
+     * One collection pause with gcepochs=true.
+     *
+     * @param gcId            the JDK's gcId (0: not joined)
+     * @param pauseName       as jdk.GCPhasePause names it
+     * @param startScanId     its gc-start scan
+     * @param mutatorPages    written up to the pause
+     * @param collectorPages  written by the pause
+     * @param scanNanos       what the two scans added to the pause
+     * @param inexact         truncated, overlapped or held: the split is not exact
+     */
+    public record GcEpoch(long gcId, String pauseName, long startScanId, long mutatorPages, long collectorPages,
+                          long scanNanos, boolean inexact) {
+    }
+
+    /** The collection pauses the recording's dirtypages.GcWrites events describe, in order. */
+    public List<GcEpoch> gcEpochs() {
+        return List.copyOf(gcEpochs);
+    }
+
+    private void printGcEpochs(PrintStream out) {
+        if (gcEpochs.isEmpty()) {
+            return;
+        }
+        long mutator = 0;
+        long collector = 0;
+        long joined = 0;
+        long inexact = 0;
+        List<Long> scanTimes = new ArrayList<>();
+        for (GcEpoch g : gcEpochs) {
+            mutator += g.mutatorPages();
+            collector += g.collectorPages();
+            joined += g.gcId() > 0 ? 1 : 0;
+            inexact += g.inexact() ? 1 : 0;
+            scanTimes.add(g.scanNanos());
+        }
+        out.printf("  GC epochs       %d pauses scanned (%d joined to their jdk.GarbageCollection): mutator %d pages "
+                        + "(%s), collector %d pages (%s) in all; the scans added median %s, max %s to a pause%s%n",
+                gcEpochs.size(), joined, mutator, bytes(mutator * PAGE), collector, bytes(collector * PAGE),
+                millis(median(scanTimes)), millis(Collections.max(scanTimes)),
+                inexact > 0 ? "; " + inexact + " not split exactly (truncated, overlapped or held)" : "");
+        int shown = Math.min(GC_EPOCH_LINES, gcEpochs.size());
+        out.println("  per collection (first " + shown + "): gcId, pause, mutator and collector pages");
+        for (GcEpoch g : gcEpochs.subList(0, shown)) {
+            out.printf("    gcId %-6s %-52s mutator %8d  collector %8d%s%n", g.gcId() > 0 ? g.gcId() : "?",
+                    g.pauseName().isEmpty() ? "(not joined)" : g.pauseName(), g.mutatorPages(), g.collectorPages(),
+                    g.inexact() ? "  (not exact)" : "");
         }
     }
 
@@ -324,6 +385,7 @@ public final class RecordingSummary {
         if (gcs > 0) {
             out.printf("  collections     %d garbage collections in the recording%n", gcs);
         }
+        printGcEpochs(out);
         out.println("  per scan (first 10):");
         for (int i = 0; i < Math.min(10, scans.size()); i++) {
             RecordedEvent s = scans.get(i);

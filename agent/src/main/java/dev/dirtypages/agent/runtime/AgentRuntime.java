@@ -259,6 +259,10 @@ public final class AgentRuntime {
             s.blocks(blocks.source());
         }
         s.start();
+        // gcepochs (issue 12): scans inside every GC pause; where unavailable, one line and timer scans only.
+        if (options.gcEpochs()) {
+            dev.dirtypages.agent.gcepoch.GcEpochs.start(s, log, problems);
+        }
         Consumers c = new Consumers(s, tracked, blocks == null ? List::of : blocks::armedSpans, log);
         Consumers.publish(c, log);
         published.updateAndGet(st -> st.tracking(tracked, s, blocks, c));

@@ -11,9 +11,11 @@ import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.agent.track.TrackedRegions;
 import dev.dirtypages.kernel.KernelException;
 import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.gcpause.PauseScan;
 import dev.dirtypages.kernel.pagemap.RegionVisitor;
 import dev.dirtypages.kernel.track.CollectResult;
 import dev.dirtypages.kernel.track.RepairListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -88,15 +90,17 @@ public final class Sampler {
      */
     public void hold() {
         synchronized (scanLock) {
-            holds++;
+            if (holds++ == 0 && pauseHooks != null) {
+                pauseHooks.held(true);
+            }
         }
     }
 
     /** Ends one {@link #hold}. */
     public void release() {
         synchronized (scanLock) {
-            if (holds > 0) {
-                holds--;
+            if (holds > 0 && --holds == 0 && pauseHooks != null) {
+                pauseHooks.held(false);
             }
         }
     }
@@ -154,6 +158,9 @@ public final class Sampler {
     public ScanSummary lastScanForRecordings(String trigger) {
         synchronized (scanLock) {
             ScanSummary summary = scanNow(trigger);
+            if (pauseHooks != null) {
+                pauseHooks.recordingsEnding();
+            }
             recordingsEnded = true;
             return summary;
         }
@@ -161,6 +168,22 @@ public final class Sampler {
 
     /** Scans and re-arms every tracked region now, and emits the results. */
     public ScanSummary scanNow(String trigger) {
+        synchronized (scanLock) {
+            PauseScanHooks hooks = pauseHooks;
+            if (hooks == null) {
+                return scan(trigger);
+            }
+            hooks.javaScan(true);
+            try {
+                return scan(trigger);
+            } finally {
+                hooks.drain();
+                hooks.javaScan(false);
+            }
+        }
+    }
+
+    private ScanSummary scan(String trigger) {
         synchronized (scanLock) {
             if (holds > 0 && !SHUTDOWN.equals(trigger) || recordingsEnded && listeners.isEmpty()) {
                 // Held, or nobody would read it (the recordings have ended and no consumer listens): skipped.
@@ -318,6 +341,131 @@ public final class Sampler {
                 listener.written(scanId, region, start, end);
             }
         }
+    }
+
+    // ---- Scans made inside GC pauses (gcepochs=true; see dev.dirtypages.agent.gcepoch) ----
+
+    /** Null unless gcepochs=true. */
+    private volatile PauseScanHooks pauseHooks;
+
+    /** Tells the scans made inside GC pauses when Java scans run and when re-arming is held. */
+    public void pauseScanHooks(PauseScanHooks hooks) {
+        synchronized (scanLock) {
+            this.pauseHooks = hooks;
+            if (hooks != null && holds > 0) {
+                hooks.held(true);
+            }
+        }
+    }
+
+    /** Takes in what the GC pauses scanned so far ({@link PauseScanHooks#drain}), with the scan lock held. */
+    public void drainPauseScans() {
+        synchronized (scanLock) {
+            PauseScanHooks hooks = pauseHooks;
+            if (hooks != null) {
+                hooks.drain();
+            }
+        }
+    }
+
+    /**
+     * The ranges a scan inside a GC pause collects and re-arms, as pairs start, end (page-aligned): the one list
+     * the GC-pause scans read. Today every tracked region (the heap), armed whole. With adaptive arming a pause
+     * scan also re-arms the stripes left unarmed: they are reported written once more, never missed.
+     */
+    public List<long[]> armedRanges() {
+        List<long[]> ranges = new ArrayList<>();
+        for (TrackedRegion region : regions.list()) {
+            ranges.add(new long[] {region.start(), Pages.alignUp(region.end())});
+        }
+        return ranges;
+    }
+
+    /**
+     * Takes in a scan a GC pause made: gives it its scan id and passes its written pages to the listeners now
+     * (so that a consumer's next checkpoint does not miss what the pause re-armed). Its events wait for
+     * {@link #emitPauseScan}.
+     */
+    public PauseScanReport acceptPauseScan(PauseScan scan) {
+        synchronized (scanLock) {
+            long id = ++scans;
+            long interval = Math.max(0, scan.beginNanos() - previousScanNanos);
+            previousScanNanos = Math.max(previousScanNanos, scan.beginNanos());
+            PauseScanReport report = new PauseScanReport(id, scan, interval, regions.trackedBytes());
+            if (!listeners.isEmpty()) {
+                visitByRegion(scan, (region, start, end) -> {
+                    for (ScanListener listener : listeners) {
+                        listener.written(id, region, start, end);
+                    }
+                });
+                ScanSummary summary = summaryOf(report, 0, 0);
+                for (ScanListener listener : listeners) {
+                    listener.scanCompleted(id, summary);
+                }
+            }
+            return report;
+        }
+    }
+
+    /** Emits the {@code dirtypages.Scan} and {@code dirtypages.DirtyRange} events of a scan a GC pause made. */
+    public void emitPauseScan(PauseScanReport report, long gcId) {
+        synchronized (scanLock) {
+            if (recordingsEnded) {
+                return;
+            }
+            ScanEvent event = new ScanEvent();
+            event.begin();
+            emitter.beginScan(report.scanId(), new DirtyRangeEvent().isEnabled());
+            String[] current = {null};
+            visitByRegion(report.scan(), (region, start, end) -> {
+                if (!region.name().equals(current[0])) {
+                    emitter.flush();
+                    emitter.beginRegion(region.name());
+                    current[0] = region.name();
+                }
+                emitter.visit(start, end, 0);
+            });
+            emitter.flush();
+            event.end();
+            if (event.shouldCommit()) {
+                ScanSummary summary = summaryOf(report, emitter.ranges(), emitter.omitted());
+                event.scanId = report.scanId();
+                event.trigger = summary.trigger();
+                event.gcId = gcId;
+                event.interval = summary.intervalNanos();
+                event.writtenPages = summary.writtenPages();
+                event.writtenBytes = summary.writtenPages() * Pages.SIZE;
+                event.trackedBytes = summary.trackedBytes();
+                event.rangesFound = summary.ranges();
+                event.rangesOmitted = summary.omitted();
+                event.commit();
+            }
+        }
+    }
+
+    private static ScanSummary summaryOf(PauseScanReport report, long ranges, long omitted) {
+        PauseScan scan = report.scan();
+        return new ScanSummary(report.scanId(), scan.kind().trigger(), report.intervalNanos(), scan.durationNanos(),
+                scan.pages(), 0, report.trackedBytes(), ranges, omitted, 0);
+    }
+
+    /** A written range of a pause scan, with the tracked region it lies in. */
+    private interface RegionRangeVisitor {
+        void visit(TrackedRegion region, long start, long end);
+    }
+
+    /** Passes each written range of {@code scan} on, cut at the tracked regions' bounds. */
+    private void visitByRegion(PauseScan scan, RegionRangeVisitor visitor) {
+        List<TrackedRegion> tracked = regions.list();
+        scan.visit((start, end, categories) -> {
+            for (TrackedRegion region : tracked) {
+                long from = Math.max(start, region.start());
+                long to = Math.min(end, Pages.alignUp(region.end()));
+                if (from < to) {
+                    visitor.visit(region, from, to);
+                }
+            }
+        });
     }
 
     public long scans() {

@@ -61,6 +61,7 @@ class AgentJarLayoutIT {
                     "inst/dev/dirtypages/kernel/probe/CapabilityProbe.classdata",
                     "inst/com/sun/jna/Native.classdata",
                     "inst/com/sun/jna/linux-x86-64/libjnidispatch.so",
+                    "inst/dev/dirtypages/kernel/gcpause/linux-amd64/libdirtypages-gcpause.so",
                     "inst/net/bytebuddy/ByteBuddy.classdata",
                     "inst/net/bytebuddy/agent/ByteBuddyAgent.classdata",
                     "inst/dirtypages.jfc",

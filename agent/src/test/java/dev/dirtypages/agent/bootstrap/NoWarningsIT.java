@@ -76,6 +76,21 @@ class NoWarningsIT {
     }
 
     @Test
+    void theGcPauseLibraryLoadsWithoutWarningEvenWhereNativeAccessIsDenied() throws Exception {
+        // System.load is restricted like JNA's loading: the agent's module has native access for it too.
+        ChildJvm child = ChildJvm.javaFeature() >= 24 ? jnaMappings("--illegal-native-access=deny") : jnaMappings();
+        // The pause scans start once the JDK's pause events stream (a second or so): the child stays 3 s.
+        Result r = child.agent("gcepochs=true")
+                .args("-cp", ChildJvm.testClasses().toString(), ChildApps.JnaMappings.class.getName(), "await", "3000")
+                .run();
+
+        assertEquals(0, r.exitCode(), r::toString);
+        ChildJvm.assertAgentStarted(r);
+        assertEquals(1, r.stderrLines("gcepochs: scanning").size(), "the GC-pause library loaded\n" + r);
+        assertNoWarning(r);
+    }
+
+    @Test
     void unsafeMemoryAccessIsNotUsedByTheAgent() throws Exception {
         assumeTrue(ChildJvm.javaFeature() >= 23, "--sun-misc-unsafe-memory-access is JDK 23+");
         // deny turns the first use of a sun.misc.Unsafe memory-access method into an exception.

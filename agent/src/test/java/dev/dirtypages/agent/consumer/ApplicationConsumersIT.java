@@ -15,7 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import jdk.jfr.consumer.RecordedEvent;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,14 +32,23 @@ class ApplicationConsumersIT {
     @TempDir
     Path dir;
 
-    @Test
-    void consumersWithTheirOwnSchedulesAndTheJfrTimerStealNothingFromEachOther() throws Exception {
+    /**
+     * Also with scans inside GC pauses ({@code gcepochs=true}), and a young collection after every round's writes:
+     * the pages a pause re-armed reach the consumers too.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "gcepochs"})
+    void consumersWithTheirOwnSchedulesAndTheJfrTimerStealNothingFromEachOther(String variant) throws Exception {
         Path jfr = dir.resolve("consumers.jfr");
-        ChildJvm.Result run = ChildJvm.in(dir)
-                .args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m")
-                .agent("interval=50ms,file=" + jfr + ",maxranges=1000000,arming=plain")
+        boolean epochs = variant.equals("gcepochs");
+        ChildJvm child = ChildJvm.in(dir).args("-XX:+UseG1GC", "-XX:-UseCompressedOops", "-Xms256m", "-Xmx256m");
+        if (epochs) {
+            child.args("-Xmn16m");   // a forced young collection comes quickly
+        }
+        ChildJvm.Result run = child
+                .agent("interval=50ms,file=" + jfr + ",maxranges=1000000,arming=plain" + (epochs ? ",gcepochs=true" : ""))
                 .args("-cp", ChildJvm.testClasses().toString(), "dev.dirtypages.agent.testapp.ConsumerApp",
-                        String.valueOf(ROUNDS), "200", "180", "11")
+                        String.valueOf(ROUNDS), "200", "180", "11", epochs ? "young-gc" : "")
                 .run();
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.stdout().contains("STATE tracking"), run.toString());
@@ -87,5 +97,9 @@ class ApplicationConsumersIT {
         }
         assertTrue(triggers.getOrDefault("timer", 0) >= ROUNDS, triggers.toString());
         assertTrue(triggers.getOrDefault(Consumers.TRIGGER, 0) >= ROUNDS + ROUNDS / 3 + 1, triggers.toString());
+        if (epochs) {
+            // The pause scans start a second or so after the agent (once the JDK's pause events stream).
+            assertTrue(triggers.getOrDefault("gc-start", 0) >= ROUNDS / 2, "the pauses were scanned: " + triggers);
+        }
     }
 }

@@ -19,12 +19,13 @@ class EventMetadataTest {
             "jdk.jfr.Timespan");
     /** Numeric fields that are counts or identifiers: JFR has no unit for them. */
     private static final Set<String> PLAIN_COUNTS = Set.of("scanId", "writtenPages", "assumedPages", "rangesFound",
-            "rangesOmitted", "reregistered", "regions", "scans", "blockId", "rank");
+            "rangesOmitted", "reregistered", "regions", "scans", "blockId", "rank", "gcId", "startScanId", "endScanId",
+            "mutatorPages", "collectorPages");
 
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
             RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class,
-            MemoryKindWritesEvent.class})
+            MemoryKindWritesEvent.class, GcWritesEvent.class, GcKindWritesEvent.class})
     void eachEventIsFinalNamedLabelledDescribedAndCategorised(Class<? extends jdk.jfr.Event> type) {
         assertTrue(Modifier.isFinal(type.getModifiers()), type + " must be final");
         EventType event = EventType.getEventType(type);
@@ -72,7 +73,7 @@ class EventMetadataTest {
     @ParameterizedTest
     @ValueSource(classes = {DirtyRangeEvent.class, ScanEvent.class, RegionTrackedEvent.class,
             RegionUntrackedEvent.class, AgentStatusEvent.class, ChunkEndScanEvent.class, BlockWritesEvent.class,
-            MemoryKindWritesEvent.class})
+            MemoryKindWritesEvent.class, GcWritesEvent.class, GcKindWritesEvent.class})
     void theOptionsDocumentDescribesEachEvent(Class<? extends jdk.jfr.Event> type) throws java.io.IOException {
         java.nio.file.Path doc = java.nio.file.Path.of(System.getProperty("dirtypages.docs", "../docs"))
                 .resolve("options.md");

@@ -65,6 +65,17 @@ class OptionsParserTest {
     }
 
     @Test
+    void gcEpochsAreOffByDefaultAndRoundTripWhenOn() {
+        assertEquals(false, AgentOptions.defaults().gcEpochs());
+        ParsedOptions parsed = OptionsParser.parse("gcepochs=TRUE");
+        assertTrue(parsed.ok(), parsed.errors().toString());
+        assertTrue(parsed.options().gcEpochs());
+        assertTrue(parsed.options().describe().endsWith(",gcepochs=true"), parsed.options().describe());
+        assertEquals(parsed.options(), OptionsParser.parse(parsed.options().describe()).options());
+        assertEquals(false, OptionsParser.parse("gcepochs=false").options().gcEpochs());
+    }
+
+    @Test
     void describeRoundTripsThroughTheParser() {
         AgentOptions o = OptionsParser.parse("interval=2m,log=warn,maxranges=0,merge=1m").options();
         assertEquals(o, OptionsParser.parse(o.describe()).options());
@@ -128,7 +139,7 @@ class OptionsParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"regions=stack", "regions=heap+", "regions=+heap", "log=loud", "maxranges=-1",
             "maxranges=lots", "maxranges=2000000", "merge=1x", "merge=-4", "merge=9999999g", "arming=lazy",
-            "arming=", "stripe=3k", "stripe=0", "stripe=2g", "stripe=100", "assumeafter=0", "assumefor=1001",
+            "arming=", "gcepochs=yes", "gcepochs=", "stripe=3k", "stripe=0", "stripe=2g", "stripe=100", "assumeafter=0", "assumefor=1001",
             "assumefor=-1", "assumeafter=x"})
     void badValuesAreReported(String raw) {
         ParsedOptions parsed = OptionsParser.parse(raw);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.agent.events.BlockWritesEvent;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
+import dev.dirtypages.agent.events.GcWritesEvent;
 import dev.dirtypages.agent.events.RegionTrackedEvent;
 import dev.dirtypages.agent.events.RegionUntrackedEvent;
 import dev.dirtypages.agent.events.ScanEvent;
@@ -106,7 +107,7 @@ class RecordingSummaryTest {
                 + ".allocatedThere"), text);
     }
 
-    private static final int THERE_LINE = 116;
+    private static final int THERE_LINE = 117;
 
     private static void allocatedHere(long id, long start) {
         new RegionTrackedEvent().commit("direct-buffer", start, start + (1 << 20), "allocated", id);
@@ -147,5 +148,50 @@ class RecordingSummaryTest {
         e.scanId = scan;
         e.region = "java-heap";
         e.commit();
+    }
+
+    @Test
+    void listsEachCollectionsMutatorAndCollectorPagesAndTheTotals() throws Exception {
+        Path file = dir.resolve("gc.jfr");
+        try (Recording r = new Recording()) {
+            r.enable("dirtypages.Scan");
+            r.enable("dirtypages.GcWrites");
+            r.start();
+            for (int gc = 1; gc <= 3; gc++) {
+                for (String trigger : List.of("gc-start", "gc-end")) {
+                    ScanEvent s = new ScanEvent();
+                    s.scanId = 2L * gc - (trigger.equals("gc-start") ? 1 : 0);
+                    s.trigger = trigger;
+                    s.gcId = 10 + gc;
+                    s.commit();
+                }
+                GcWritesEvent w = new GcWritesEvent();
+                w.gcId = gc == 3 ? 0 : 10 + gc;
+                w.pauseName = gc == 3 ? "" : "Pause Young (Normal) (G1 Evacuation Pause)";
+                w.startScanId = 2L * gc - 1;
+                w.endScanId = 2L * gc;
+                w.mutatorPages = 100 * gc;
+                w.collectorPages = 10 * gc;
+                w.startScanTime = 200_000;
+                w.endScanTime = 100_000;
+                w.truncated = gc == 2;
+                w.commit();
+            }
+            r.stop();
+            r.dump(file);
+        }
+        RecordingSummary summary = RecordingSummary.read(file);
+        assertEquals(3, summary.gcEpochs().size());
+        assertEquals(200, summary.gcEpochs().get(1).mutatorPages());
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(file, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("GC epochs       3 pauses scanned (2 joined to their jdk.GarbageCollection): "
+                + "mutator 600 pages (2.3 MiB), collector 60 pages (240.0 KiB) in all"), text);
+        assertTrue(text.contains("1 not split exactly"), text);
+        assertTrue(text.contains("gcId 12     Pause Young (Normal) (G1 Evacuation Pause)"), text);
+        assertTrue(text.contains("(not joined)"), text);
+        assertTrue(text.contains("scans           6 {gc-end=3, gc-start=3}"), text);
     }
 }

@@ -18,7 +18,8 @@ import javax.management.openmbean.CompositeData;
  * where missing are pages of the block written since the consumer's previous checkpoint that the answer lacks,
  * and extra are pages of the quiet block it names that were not written since.
  *
- * <p>Usage: {@code ConsumerApp <rounds> <pagesPerRound> <pauseMillis> <seed>}.
+ * <p>Usage: {@code ConsumerApp <rounds> <pagesPerRound> <pauseMillis> <seed> [young-gc]}; with {@code young-gc}
+ * every round forces a young collection after its writes (for scans inside GC pauses, gcepochs=true).
  */
 public final class ConsumerApp {
     private ConsumerApp() {
@@ -29,6 +30,7 @@ public final class ConsumerApp {
         int perRound = Integer.parseInt(args[1]);
         long pause = Long.parseLong(args[2]);
         Random random = new Random(Long.parseLong(args[3]));
+        boolean youngGc = args.length > 4 && args[4].equals("young-gc");
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
 
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
@@ -64,6 +66,9 @@ public final class ConsumerApp {
             sinceFast.addAll(chosen);
             sinceSlow.addAll(chosen);
             sinceNever.addAll(chosen);
+            if (youngGc) {
+                GcEpochWrites.youngCollection(GcEpochWrites.youngCollector());
+            }
             Thread.sleep(pause);                              // timer scans happen here
             check(checkpoint(server, consumers, "fast"), "fast", round, sinceFast, firstPage, pages);
             if (round % 3 == 0) {

@@ -1,0 +1,360 @@
+package dev.dirtypages.agent.gcepoch;
+
+import dev.dirtypages.agent.events.GcKindWritesEvent;
+import dev.dirtypages.agent.events.GcWritesEvent;
+import dev.dirtypages.agent.log.AgentLog;
+import dev.dirtypages.agent.sample.PauseScanHooks;
+import dev.dirtypages.agent.sample.PauseScanReport;
+import dev.dirtypages.agent.sample.Sampler;
+import dev.dirtypages.kernel.Pages;
+import dev.dirtypages.kernel.gcpause.GcPauseLibrary;
+import dev.dirtypages.kernel.gcpause.GcPauseScans;
+import dev.dirtypages.kernel.gcpause.PauseScan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * GC epochs: scans at the start and end of every collection pause ({@code gcepochs=true}).
+ *
+ * <p>Data path: the GC-pause library scans {@link Sampler#armedRanges()} inside each pause; this class drains it
+ * (on its own thread, woken at each pause's end, and at the end of every Java scan), hands each scan to the
+ * sampler ({@link Sampler#acceptPauseScan}: a scan id, the listeners), waits for the pause's JFR event
+ * ({@link GcIdJoin}), then has the sampler emit the scans' events with the pause's gcId and emits
+ * {@code dirtypages.GcWrites} and {@code dirtypages.GcKindWrites}.
+ *
+ * <p>Locks: {@link #drain} runs with the sampler's scan lock held, then takes this object's; the drain thread takes
+ * the scan lock through the sampler first, so the order is always scan lock, then this.
+ */
+public final class GcEpochs implements PauseScanHooks {
+    /** Armed ranges a pause scans at most (the heap is one; off-heap blocks are not scanned in pauses). */
+    static final int MAX_RANGES = 1024;
+    /** Written ranges the pauses between two drains may report: 24 bytes each, 12 MiB. */
+    static final long MAX_REGIONS = 512 * 1024;
+    /** Scans between two drains: 512 pauses. */
+    static final int MAX_RECORDS = 1024;
+    /** How long a pause waits for its JFR event before it is emitted with gcId 0. */
+    static final long JOIN_WAIT_NANOS = 10_000_000_000L;
+    private static final int AWAIT_MILLIS = 500;
+    /** How long the start waits for the JDK's pause events to stream (they come at JFR's flushes, each second). */
+    static final long STREAM_START_WAIT_NANOS = 5_000_000_000L;
+    /** How long the exit waits for the last pauses' JFR events. */
+    static final long EXIT_JOIN_WAIT_NANOS = 1_500_000_000L;
+
+    private final Sampler sampler;
+    /** Set once the scans are on (the hooks are given to the sampler only then). */
+    private volatile GcPauseScans scans;
+    private final Optional<GcIdJoin> join;
+    private final AgentLog log;
+    private final List<String> problems;
+    /** Pauses taken in and waiting for their gcId, by pause number; guarded by this. */
+    private final Map<Long, Pending> pending = new LinkedHashMap<>();
+    private List<long[]> ranges = List.of();
+    private long skippedPauses;
+    private long unjoined;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    /** A pause's two scans, as taken in. */
+    private static final class Pending {
+        PauseScanReport start;
+        PauseScanReport end;
+        long epochOffset;
+        final long takenNanos = System.nanoTime();
+    }
+
+    private GcEpochs(Sampler sampler, Optional<GcIdJoin> join, AgentLog log, List<String> problems) {
+        this.sampler = sampler;
+        this.join = join;
+        this.log = log;
+        this.problems = problems;
+    }
+
+    /**
+     * Loads the GC-pause library and starts the scans in pauses for {@code sampler}'s armed ranges, on a thread
+     * of their own once the JDK's pause events stream (so that the agent's start does not wait for that). Where
+     * the library cannot load or the JVM refuses the GC events: one line, {@code problems} says why, and empty
+     * (timer scans go on alone).
+     */
+    public static Optional<GcEpochs> start(Sampler sampler, AgentLog log, List<String> problems) {
+        GcPauseLibrary.Result loaded = GcPauseLibrary.load();
+        if (!loaded.ok()) {
+            refused(loaded.problem(), log, problems);
+            return Optional.empty();
+        }
+        GcEpochs epochs = new GcEpochs(sampler, GcIdJoin.start(log), log, problems);
+        epochs.thread = new Thread(epochs::run, "dirtypages-gc-epochs");
+        epochs.thread.setDaemon(true);
+        epochs.thread.start();
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(epochs::stop, "dirtypages-gc-epochs-shutdown"));
+        } catch (IllegalStateException shuttingDown) {
+            epochs.stop();
+        }
+        return Optional.of(epochs);
+    }
+
+    private static void refused(String problem, AgentLog log, List<String> problems) {
+        problems.add("gcepochs=true: " + problem);
+        log.warn("gcepochs=true but no scans in GC pauses (" + problem + "); timer scans go on");
+    }
+
+    /** Waits for the JDK's pause events to stream, then switches the pause scans on. */
+    private boolean startScans() {
+        if (join.isPresent()) {
+            try {
+                if (!join.get().awaitStreaming(STREAM_START_WAIT_NANOS)) {
+                    log.warn("gcepochs: the jdk.GCPhasePause stream did not start in time; the first pauses may "
+                            + "carry gcId 0");
+                }
+            } catch (InterruptedException e) {
+                return false;   // stopped
+            }
+        }
+        synchronized (this) {
+            if (stopped) {
+                return false;
+            }
+            List<long[]> armed = sampler.armedRanges();
+            try {
+                scans = GcPauseScans.start(MAX_RANGES, MAX_REGIONS, MAX_RECORDS, armed);
+            } catch (RuntimeException e) {
+                refused(e.getMessage(), log, problems);
+                return false;
+            }
+            ranges = armed;
+        }
+        sampler.pauseScanHooks(this);
+        log.info("gcepochs: scanning the heap at the start and end of every GC pause");
+        return true;
+    }
+
+    @Override
+    public void held(boolean held) {
+        scans.held(held);
+    }
+
+    @Override
+    public void javaScan(boolean begins) {
+        scans.javaScan(begins);
+    }
+
+    /** Takes in what the pauses scanned. Called with the sampler's scan lock held. */
+    @Override
+    public synchronized void drain() {
+        GcPauseScans.Drained drained = scans.drain();
+        long offset = GcIdJoin.monotonicToEpochOffset();
+        for (PauseScan scan : drained.scans()) {
+            PauseScanReport report = sampler.acceptPauseScan(scan);
+            Pending p = pending.computeIfAbsent(scan.pause(), k -> new Pending());
+            p.epochOffset = offset;
+            if (scan.kind() == PauseScan.Kind.START) {
+                p.start = report;
+            } else {
+                p.end = report;
+            }
+        }
+        if (drained.skippedPauses() > 0) {
+            skippedPauses += drained.skippedPauses();
+            log.debug("gcepochs: " + drained.skippedPauses() + " pauses not scanned (the buffer was not drained in "
+                    + "time); their writes are reported by the next scan");
+        }
+        refreshRanges();
+    }
+
+    /** Called with the scan lock held, in JFR's last end-of-chunk hook: what waits is emitted now. */
+    @Override
+    public void recordingsEnding() {
+        emitJoined(true);
+    }
+
+    /** Gives the library the sampler's armed ranges when they changed. */
+    private void refreshRanges() {
+        List<long[]> now = sampler.armedRanges();
+        if (!sameRanges(now, ranges)) {
+            scans.ranges(now);
+            ranges = now;
+        }
+    }
+
+    private static boolean sameRanges(List<long[]> a, List<long[]> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!Arrays.equals(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void run() {
+        if (!startScans()) {
+            return;
+        }
+        while (!stopped) {
+            scans.await(AWAIT_MILLIS);
+            try {
+                sampler.drainPauseScans();
+                emitJoined(false);
+            } catch (RuntimeException e) {
+                log.error("gcepochs: draining the pause scans failed, tracking continues: " + e);
+            }
+        }
+    }
+
+    /** Emits the pauses whose JFR pause has arrived, and those that waited too long (all of them if {@code all}). */
+    private void emitJoined(boolean all) {
+        List<Pending> ready = new ArrayList<>();
+        List<Optional<JfrPause>> matches = new ArrayList<>();
+        synchronized (this) {
+            long lastPause = pending.isEmpty() ? 0 : pending.keySet().stream().mapToLong(Long::longValue).max().getAsLong();
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Pending> entry = it.next();
+                Pending p = entry.getValue();
+                if (p.start != null && p.end == null && !all && entry.getKey() == lastPause) {
+                    continue;   // its end is in the next drain (a later pause's scans mean it has none)
+                }
+                Optional<JfrPause> match = join.flatMap(j -> j.match(begin(p) + p.epochOffset, end(p) + p.epochOffset));
+                // Only time says a JFR pause will not come: the stream orders events within each flush, and a
+                // thread's buffer flushed late brings older events after newer ones.
+                boolean waitedEnough = System.nanoTime() - p.takenNanos > JOIN_WAIT_NANOS || join.isEmpty();
+                if (match.isPresent() || waitedEnough || all) {
+                    ready.add(p);
+                    matches.add(match);
+                    it.remove();
+                }
+            }
+        }
+        for (int i = 0; i < ready.size(); i++) {
+            emit(ready.get(i), matches.get(i));
+        }
+    }
+
+    private static long begin(Pending p) {
+        return (p.start != null ? p.start : p.end).scan().beginNanos();
+    }
+
+    private static long end(Pending p) {
+        return (p.end != null ? p.end : p.start).scan().endNanos();
+    }
+
+    private void emit(Pending p, Optional<JfrPause> match) {
+        long gcId = match.map(JfrPause::gcId).orElse(0L);
+        if (match.isEmpty()) {
+            unjoined++;
+            log.debug("gcepochs: a pause was not joined to a jdk.GCPhasePause (" + unjoined + " so far)");
+        }
+        if (p.start != null) {
+            sampler.emitPauseScan(p.start, gcId);
+        }
+        if (p.end != null) {
+            sampler.emitPauseScan(p.end, gcId);
+        }
+        PauseScan start = p.start == null ? null : p.start.scan();
+        PauseScan end = p.end == null ? null : p.end.scan();
+        GcWritesEvent event = new GcWritesEvent();
+        if (event.shouldCommit()) {
+            event.gcId = gcId;
+            event.pauseName = match.map(JfrPause::name).orElse("");
+            event.startScanId = p.start == null ? 0 : p.start.scanId();
+            event.endScanId = p.end == null ? 0 : p.end.scanId();
+            event.mutatorPages = start == null ? 0 : start.pages();
+            event.mutatorBytes = event.mutatorPages * Pages.SIZE;
+            event.collectorPages = end == null ? 0 : end.pages();
+            event.collectorBytes = event.collectorPages * Pages.SIZE;
+            event.pauseTime = end(p) - begin(p);
+            event.startScanTime = start == null ? 0 : start.durationNanos();
+            event.endScanTime = end == null ? 0 : end.durationNanos();
+            event.truncated = start != null && start.truncated() || end != null && end.truncated();
+            event.overlapped = start != null && start.overlapped() || end != null && end.overlapped();
+            event.held = start != null && start.held() || end != null && end.held();
+            event.commit();
+        }
+        if (new GcKindWritesEvent().isEnabled()) {
+            Map<String, long[]> byKind = new TreeMap<>();
+            if (start != null) {
+                MemoryKindSplit.pagesByKind(start.ranges()).forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[0] += n);
+            }
+            if (end != null) {
+                MemoryKindSplit.pagesByKind(end.ranges()).forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[1] += n);
+            }
+            for (Map.Entry<String, long[]> e : byKind.entrySet()) {
+                GcKindWritesEvent kind = new GcKindWritesEvent();
+                kind.gcId = gcId;
+                kind.startScanId = p.start == null ? 0 : p.start.scanId();
+                kind.memoryKind = e.getKey();
+                kind.mutatorPages = e.getValue()[0];
+                kind.mutatorBytes = kind.mutatorPages * Pages.SIZE;
+                kind.collectorPages = e.getValue()[1];
+                kind.collectorBytes = kind.collectorPages * Pages.SIZE;
+                kind.commit();
+            }
+        }
+    }
+
+    /**
+     * At exit, the JFR events of the last pauses are still on their way through the stream: waits for them a
+     * bounded time, so that those pauses are joined too.
+     */
+    private void awaitLastPauses() {
+        Pending last = null;
+        synchronized (this) {
+            for (Pending p : pending.values()) {
+                last = p;
+            }
+        }
+        if (last == null || join.isEmpty()) {
+            return;
+        }
+        try {
+            join.get().awaitMatch(begin(last) + last.epochOffset, end(last) + last.epochOffset, EXIT_JOIN_WAIT_NANOS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Switches the pause scans off and emits what waits (joined where its JFR pause has arrived). */
+    public void stop() {
+        GcPauseScans on;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            on = scans;
+        }
+        Thread t = thread;
+        if (on == null) {
+            if (t != null) {
+                t.interrupt();   // still waiting for the stream
+            }
+            join.ifPresent(GcIdJoin::close);
+            return;
+        }
+        on.stop();
+        if (t != null) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            sampler.drainPauseScans();
+            awaitLastPauses();
+            emitJoined(true);
+        } catch (RuntimeException e) {
+            log.debug("gcepochs: final drain failed: " + e);
+        }
+        join.ifPresent(GcIdJoin::close);
+        if (skippedPauses > 0) {
+            log.debug("gcepochs: " + skippedPauses + " pauses were not scanned");
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.dirtypages.agent.gcepoch;
+
+import dev.dirtypages.agent.log.AgentLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Optional;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingStream;
+
+/**
+ * Joins the pauses the JVMTI hooks saw to the JDK's own GC events, which JVMTI does not number. HotSpot emits
+ * one {@code jdk.GCPhasePause} per stop-the-world pause (young, full, G1's Remark and Cleanup), carrying the gcId
+ * of the collection it belongs to; the JVMTI start and finish hooks run inside the same safepoint, around the
+ * collection's work. So the hooks' window overlaps the JFR pause (GcEpochsIT checks it under G1, Parallel and
+ * Serial), and pauses never overlap one another: the JFR pause overlapping a window most is its pause.
+ *
+ * <p>The clocks: the hooks read {@code CLOCK_MONOTONIC} (as {@link System#nanoTime()} does); JFR's ticks are the
+ * same clock (unless JFR is told to read the TSC, an experimental flag), turned into wall time at each chunk's
+ * start. The window is turned into wall time with the offset
+ * between {@link Instant#now()} and {@link System#nanoTime()} read when the window is drained. The two offsets
+ * differ only if the wall clock was stepped (not slewed: slewing moves both clocks alike) in between; then a pause
+ * may go unjoined (gcId 0), never joined to another pause's collection, unless the step is as large as the time
+ * between two pauses.
+ *
+ * <p>An in-process {@link RecordingStream} delivers the JFR pauses about a second late; windows wait for them.
+ */
+final class GcIdJoin implements AutoCloseable {
+    /** How far a JFR pause may lie outside the hooks' window and still be joined to it (clock reading jitter). */
+    static final long TOLERANCE_NANOS = 2_000_000;
+    /** The JFR pauses kept: enough for the windows waiting to be joined. */
+    private static final int KEEP = 4096;
+
+    private final Deque<JfrPause> pauses = new ArrayDeque<>();
+    private final RecordingStream stream;
+    private boolean flushed;
+
+    private GcIdJoin(RecordingStream stream) {
+        this.stream = stream;
+    }
+
+    /** Starts reading the JDK's pauses; empty (with one line) where JFR cannot stream here. */
+    static Optional<GcIdJoin> start(AgentLog log) {
+        try {
+            RecordingStream stream = new RecordingStream();
+            stream.setMaxAge(Duration.ofSeconds(10));
+            stream.enable("jdk.GCPhasePause").withThreshold(Duration.ZERO);
+            GcIdJoin join = new GcIdJoin(stream);
+            stream.onEvent("jdk.GCPhasePause", join::onPause);
+            stream.onFlush(join::onFlush);
+            // Not startAsync(): its thread is not a daemon, and would keep the JVM from exiting.
+            Thread reader = new Thread(() -> {
+                try {
+                    stream.start();
+                } catch (RuntimeException e) {
+                    log.debug("gcepochs: the jdk.GCPhasePause stream ended: " + e);
+                }
+            }, "dirtypages-gc-pause-events");
+            reader.setDaemon(true);
+            reader.start();
+            return Optional.of(join);
+        } catch (RuntimeException | Error e) {
+            log.warn("gcepochs: cannot stream jdk.GCPhasePause in process (" + e + "); pause scans carry gcId 0");
+            return Optional.empty();
+        }
+    }
+
+    private synchronized void onFlush() {
+        if (!flushed) {
+            flushed = true;
+            notifyAll();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} for the stream's first flush: from then on every pause is in it. Pauses
+     * scanned before would find no JFR pause to join.
+     */
+    synchronized boolean awaitStreaming(long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (!flushed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    private void onPause(RecordedEvent event) {
+        add(new JfrPause(epochNanos(event.getStartTime()), epochNanos(event.getEndTime()), event.getLong("gcId"),
+                event.getString("name")));
+    }
+
+    synchronized void add(JfrPause pause) {
+        pauses.addLast(pause);
+        while (pauses.size() > KEEP) {
+            pauses.removeFirst();
+        }
+        notifyAll();
+    }
+
+    /**
+     * Waits up to {@code timeoutNanos} until the JFR pause of the window {@code [begin, end]} has arrived (at
+     * exit: the last pauses' events come through the stream a second or so after them).
+     */
+    synchronized boolean awaitMatch(long beginEpochNanos, long endEpochNanos, long timeoutNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (match(beginEpochNanos, endEpochNanos).isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+
+    /** The JFR pause joined to the hooks' window {@code [begin, end]} (epoch nanoseconds), if it has arrived. */
+    synchronized Optional<JfrPause> match(long beginEpochNanos, long endEpochNanos) {
+        return best(pauses, beginEpochNanos, endEpochNanos);
+    }
+
+    /**
+     * Of {@code candidates}, the pause that overlaps {@code [begin, end]} widened by {@link #TOLERANCE_NANOS} the
+     * most; none if none overlaps it.
+     */
+    static Optional<JfrPause> best(Iterable<JfrPause> candidates, long begin, long end) {
+        JfrPause best = null;
+        long bestOverlap = -1;
+        for (Iterator<JfrPause> it = candidates.iterator(); it.hasNext(); ) {
+            JfrPause p = it.next();
+            long overlap = Math.min(end + TOLERANCE_NANOS, p.endEpochNanos())
+                    - Math.max(begin - TOLERANCE_NANOS, p.beginEpochNanos());
+            if (overlap >= 0 && overlap > bestOverlap) {
+                best = p;
+                bestOverlap = overlap;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    static long epochNanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    /** Nanoseconds to add to a {@link System#nanoTime()} reading to get epoch nanoseconds, now. */
+    static long monotonicToEpochOffset() {
+        long best = Long.MAX_VALUE;
+        long offset = 0;
+        for (int i = 0; i < 3; i++) {
+            long before = System.nanoTime();
+            long wall = epochNanos(Instant.now());
+            long after = System.nanoTime();
+            if (after - before < best) {
+                best = after - before;
+                offset = wall - (before + (after - before) / 2);
+            }
+        }
+        return offset;
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+    }
+}

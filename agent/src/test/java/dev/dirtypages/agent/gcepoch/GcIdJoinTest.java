@@ -1,0 +1,57 @@
+package dev.dirtypages.agent.gcepoch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Joining the JVMTI hooks' pause windows to the JDK's jdk.GCPhasePause events, on fixed times. */
+class GcIdJoinTest {
+    private static final long MS = 1_000_000;
+    /** Two young pauses and a Remark that belongs to the concurrent cycle 7 (G1's numbering). */
+    private static final List<JfrPause> PAUSES = List.of(
+            new JfrPause(100 * MS, 104 * MS, 6, "Pause Young (Concurrent Start) (G1 Evacuation Pause)"),
+            new JfrPause(300 * MS, 301 * MS, 7, "Pause Remark"),
+            new JfrPause(500 * MS, 503 * MS, 8, "Pause Young (Normal) (G1 Evacuation Pause)"));
+
+    @Test
+    void aWindowJoinsThePauseItContains() {
+        // The hooks run just before the collection's timer starts and just after it stops.
+        assertEquals(6, gcId(99 * MS, 105 * MS));
+        assertEquals(7, gcId(299_900_000, 301_200_000));
+        assertEquals(8, gcId(499 * MS, 504 * MS));
+    }
+
+    @Test
+    void clockJitterWithinTheToleranceStillJoins() {
+        assertEquals(8, gcId(503 * MS + GcIdJoin.TOLERANCE_NANOS / 2, 505 * MS));
+    }
+
+    @Test
+    void aWindowWithNoPauseNearItIsNotJoined() {
+        assertTrue(GcIdJoin.best(PAUSES, 200 * MS, 201 * MS).isEmpty());
+        assertTrue(GcIdJoin.best(List.of(), 100 * MS, 104 * MS).isEmpty());
+    }
+
+    @Test
+    void ofTwoCandidatesTheOneOverlappingMoreWins() {
+        List<JfrPause> close = List.of(new JfrPause(10 * MS, 11 * MS, 1, "GC Pause"),
+                new JfrPause(12 * MS, 20 * MS, 2, "GC Pause"));
+        assertEquals(2, GcIdJoin.best(close, 11 * MS + 500_000, 20 * MS).orElseThrow().gcId());
+    }
+
+    @Test
+    void theMonotonicOffsetTurnsNanoTimeIntoTheWallClock() {
+        long offset = GcIdJoin.monotonicToEpochOffset();
+        long wall = GcIdJoin.epochNanos(java.time.Instant.now());
+        long converted = System.nanoTime() + offset;
+        assertTrue(Math.abs(converted - wall) < 50 * MS, "converted " + converted + " vs wall " + wall);
+    }
+
+    private static long gcId(long begin, long end) {
+        Optional<JfrPause> p = GcIdJoin.best(PAUSES, begin, end);
+        return p.orElseThrow(() -> new AssertionError("not joined: [" + begin + ", " + end + "]")).gcId();
+    }
+}
