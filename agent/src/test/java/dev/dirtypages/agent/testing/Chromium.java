@@ -1,5 +1,10 @@
 package dev.dirtypages.agent.testing;
 
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -234,7 +239,11 @@ public final class Chromium implements AutoCloseable {
         } catch (Exception e) {
             // the browser is about to be killed anyway
         }
+        // Chromium's helper processes (renderer, GPU, network) outlive its main process unless ended too, and
+        // would go on writing into the profile while it is removed.
+        List<ProcessHandle> helpers = process.descendants().collect(Collectors.toList());
         process.destroy();
+        helpers.forEach(ProcessHandle::destroyForcibly);
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -242,8 +251,26 @@ public final class Chromium implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try (Stream<Path> files = Files.walk(profile)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (ProcessHandle helper : helpers) {
+            helper.onExit().completeOnTimeout(helper, 10, TimeUnit.SECONDS).join();
         }
+        Files.walkFileTree(profile, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                file.toFile().delete();
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE;   // a file gone by itself meanwhile
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) {
+                directory.toFile().delete();
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 }

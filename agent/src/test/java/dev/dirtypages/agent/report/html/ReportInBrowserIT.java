@@ -51,11 +51,14 @@ class ReportInBrowserIT {
         assumeTrue(Chromium.installed() || Boolean.getBoolean("dirtypages.requireKernelFeatures"),
                 "the distribution's Chromium is not installed (.ci/run installs it)");
         Path jfr = dir.resolve("known.jfr");
+        // The report is under test here, not the agent's start: the child allocates its buffer once the agent
+        // tracks, so that the scan arming it (which reports the buffer's zeroing, before-arming) comes before the
+        // rounds. Allocation in the first line of main is FirstLineOffHeapIT's.
         ChildJvm.Result run = ReportChildren.offHeapChild(dir)
                 .agent("interval=" + INTERVAL_MS + "ms,file=" + jfr)
                 .args("-cp", ChildJvm.testClasses().toString(), KnownOffHeapWrites.class.getName(), "direct",
                         Long.toString(BYTES), Integer.toString(ROUNDS), Integer.toString(PAGES_PER_ROUND),
-                        Long.toString(PAUSE_MS), "29")
+                        Long.toString(PAUSE_MS), "29", "after-agent")
                 .run();
         assertEquals(0, run.exitCode(), run.toString());
         String[] block = run.stdout().lines().filter(l -> l.startsWith("BLOCK ")).findFirst().orElseThrow().split(" ");
