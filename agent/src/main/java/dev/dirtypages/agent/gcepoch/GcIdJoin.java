@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.Optional;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
@@ -126,16 +125,24 @@ final class GcIdJoin implements AutoCloseable {
     }
 
     /**
-     * Of {@code candidates}, the pause that overlaps {@code [begin, end]} widened by {@link #TOLERANCE_NANOS} the
-     * most; none if none overlaps it.
+     * Of {@code candidates}, the pause that overlaps {@code [begin, end]} the most; where none overlaps it, the one
+     * that overlaps it widened by {@link #TOLERANCE_NANOS} the most (clock reading jitter); none if none does.
+     *
+     * <p>Overlap first, unwidened: the hooks' window holds its JFR pause, and begins with a scan the JFR pause does
+     * not time. Widened first, a short pause would lose its window to a long previous pause that ended less than
+     * the tolerance before the window began (seen under Parallel, pauses 2 ms apart).
      */
     static Optional<JfrPause> best(Iterable<JfrPause> candidates, long begin, long end) {
+        Optional<JfrPause> overlapping = mostOverlapping(candidates, begin, end);
+        return overlapping.isPresent() ? overlapping
+                : mostOverlapping(candidates, begin - TOLERANCE_NANOS, end + TOLERANCE_NANOS);
+    }
+
+    private static Optional<JfrPause> mostOverlapping(Iterable<JfrPause> candidates, long begin, long end) {
         JfrPause best = null;
         long bestOverlap = -1;
-        for (Iterator<JfrPause> it = candidates.iterator(); it.hasNext(); ) {
-            JfrPause p = it.next();
-            long overlap = Math.min(end + TOLERANCE_NANOS, p.endEpochNanos())
-                    - Math.max(begin - TOLERANCE_NANOS, p.beginEpochNanos());
+        for (JfrPause p : candidates) {
+            long overlap = Math.min(end, p.endEpochNanos()) - Math.max(begin, p.beginEpochNanos());
             if (overlap >= 0 && overlap > bestOverlap) {
                 best = p;
                 bestOverlap = overlap;

@@ -43,6 +43,16 @@ class GcIdJoinTest {
     }
 
     @Test
+    void aShortPauseKeepsItsWindowFromALongPauseJustBeforeIt() {
+        // Measured under Parallel: a 5 ms pause, then 1.9 ms later a 0.6 ms one whose window opens 0.4 ms after the
+        // first ended (the start scan runs before the JDK's pause timer starts). Widened by the tolerance, the
+        // window would overlap the long pause more.
+        List<JfrPause> close = List.of(new JfrPause(651_500_000, 656_600_000, 481, "GC Pause"),
+                new JfrPause(658_500_000, 659_100_000, 482, "GC Pause"));
+        assertEquals(482, GcIdJoin.best(close, 657_000_000, 659_200_000).orElseThrow().gcId());
+    }
+
+    @Test
     void theMonotonicOffsetTurnsNanoTimeIntoTheWallClock() {
         long offset = GcIdJoin.monotonicToEpochOffset();
         long wall = GcIdJoin.epochNanos(java.time.Instant.now());
