@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.consumer;
 
+import dev.dirtypages.agent.sample.ScanTrigger;
 import dev.dirtypages.agent.offheap.ArmedSpan;
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.Sampler;
@@ -38,8 +39,6 @@ import javax.management.StandardMBean;
  * rule (no scans while nobody reads them) holds again once the last consumer leaves.
  */
 public final class Consumers implements ScanListener, ConsumersMXBean {
-    /** The trigger of a checkpoint's scan, as {@code dirtypages.Scan} events name it. */
-    public static final String TRIGGER = "consumer";
     public static final int MAX_CONSUMERS = 64;
     public static final int DEFAULT_MAX_RANGES = 4096;
     public static final int MAX_MAX_RANGES = 1_000_000;
@@ -134,7 +133,7 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
     @Override
     public Checkpoint checkpoint(String name) {
         Consumer c = get(name);
-        ScanSummary scan = sampler.scanNow(TRIGGER);
+        ScanSummary scan = sampler.scanNow(ScanTrigger.CONSUMER);
         return c.take(scan.scanId(), scan.scanId() == 0);
     }
 
@@ -152,7 +151,7 @@ public final class Consumers implements ScanListener, ConsumersMXBean {
             throw new IllegalArgumentException("a freeze lasts from 1 ms to " + MAX_LEASE.toSeconds() + " s: " + lease);
         }
         Consumer c = get(name);
-        ScanSummary scan = sampler.scanNow(TRIGGER);
+        ScanSummary scan = sampler.scanNow(ScanTrigger.CONSUMER);
         // Hold first, take second: ranges a scan found between the two are in the set taken.
         sampler.hold();
         Freeze freeze;

@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.runtime;
 
+import dev.dirtypages.agent.sample.ScanTrigger;
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.channel.ChannelServer;
 import dev.dirtypages.agent.collector.HeapLayouts;
@@ -303,7 +304,7 @@ public final class AgentRuntime {
      * The parts of {@code [start, end)} another userfaultfd has registered. Registering the range tells
      * (EBUSY) whether there are any; only then is /proc/self/smaps read to find them (it costs a walk of
      * the page tables). Registering twice with the same descriptor is harmless: the region is then
-     * registered again and armed by {@link TrackedRegions#add}.
+     * registered again by {@link TrackedRegions#add}.
      */
     private List<long[]> foreignRegistrations(WriteTracker tracker, long start, long end) {
         try {
@@ -384,8 +385,8 @@ public final class AgentRuntime {
         ChunkEndScanEvent event = new ChunkEndScanEvent();
         if (s != null) {
             try {
-                event.scanId = (jvmShuttingDown() ? s.lastScanForRecordings(Sampler.CHUNK_END)
-                        : s.scanNow(Sampler.CHUNK_END)).scanId();
+                event.scanId = (jvmShuttingDown() ? s.lastScanForRecordings(ScanTrigger.CHUNK_END)
+                        : s.scanNow(ScanTrigger.CHUNK_END)).scanId();
             } catch (RuntimeException e) {
                 log.error("chunk-end scan failed: " + e);
             }
@@ -468,7 +469,7 @@ public final class AgentRuntime {
             }
             s.stop(SHUTDOWN_WAIT_MILLIS);
             try {
-                s.scanNow(Sampler.SHUTDOWN);
+                s.scanNow(ScanTrigger.SHUTDOWN);
             } catch (RuntimeException e) {
                 log.debug("final scan failed: " + e);
             }

@@ -26,10 +26,6 @@ import java.util.concurrent.TimeUnit;
  * written page is reported by exactly one scan.
  */
 public final class Sampler {
-    public static final String TIMER = "timer";
-    public static final String CHUNK_END = "chunk end";
-    public static final String SHUTDOWN = "shutdown";
-
     private final TrackedRegions regions;
     private final AgentOptions options;
     private final AgentLog log;
@@ -130,7 +126,7 @@ public final class Sampler {
             }
             try {
                 if (consumerPresent()) {
-                    scanNow(TIMER);
+                    scanNow(ScanTrigger.TIMER);
                 }
             } catch (RuntimeException e) {
                 log.error("scan failed, tracking continues: " + e);
@@ -155,7 +151,7 @@ public final class Sampler {
      * closed, and would keep some of a scan's events and drop others (its ranges, say, but not its Scan event).
      * With no listener to serve, they are skipped.
      */
-    public ScanSummary lastScanForRecordings(String trigger) {
+    public ScanSummary lastScanForRecordings(ScanTrigger trigger) {
         synchronized (scanLock) {
             ScanSummary summary = scanNow(trigger);
             if (pauseHooks != null) {
@@ -167,7 +163,7 @@ public final class Sampler {
     }
 
     /** Scans and re-arms every tracked region now, and emits the results. */
-    public ScanSummary scanNow(String trigger) {
+    public ScanSummary scanNow(ScanTrigger trigger) {
         synchronized (scanLock) {
             PauseScanHooks hooks = pauseHooks;
             if (hooks == null) {
@@ -183,9 +179,9 @@ public final class Sampler {
         }
     }
 
-    private ScanSummary scan(String trigger) {
+    private ScanSummary scan(ScanTrigger trigger) {
         synchronized (scanLock) {
-            if (holds > 0 && !SHUTDOWN.equals(trigger) || recordingsEnded && listeners.isEmpty()) {
+            if (holds > 0 && trigger != ScanTrigger.SHUTDOWN || recordingsEnded && listeners.isEmpty()) {
                 // Held, or nobody would read it (the recordings have ended and no consumer listens): skipped.
                 return new ScanSummary(0, trigger, 0, 0, 0, 0, regions.trackedBytes(), 0, 0, 0);
             }
@@ -217,7 +213,7 @@ public final class Sampler {
                     if (heap && byCollector != null) {
                         RegionVisitor young = listeners.isEmpty() ? emitter.young()
                                 : new RegionVisitorWithListeners(id, region, emitter.young());
-                        reregistered += byCollector.collect(regions.tracker(), region, mustBeComplete(trigger), emitter,
+                        reregistered += byCollector.collect(regions.tracker(), region, trigger.mustBeComplete(), emitter,
                                 measured, young, repairListener(region));
                     } else if (adaptive == null) {
                         CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
@@ -252,7 +248,7 @@ public final class Sampler {
                     tracked, emitter.ranges(), emitter.omitted(), reregistered);
             if (emitting && event.shouldCommit()) {
                 event.scanId = id;
-                event.trigger = trigger;
+                event.trigger = trigger.eventName();
                 event.interval = interval;
                 event.writtenPages = summary.writtenPages();
                 event.writtenBytes = summary.writtenPages() * Pages.SIZE;
@@ -272,15 +268,6 @@ public final class Sampler {
             }
             return summary;
         }
-    }
-
-    /**
-     * Whether a scan must report every write made so far, even in memory whose kind the agent has not caught up
-     * with (see {@link HeapLayout#forEachSpan}): all scans but the periodic ones (the timer's, and scans at GC
-     * pauses), that is a chunk's end, exit and a consumer's checkpoint.
-     */
-    private static boolean mustBeComplete(String trigger) {
-        return !TIMER.equals(trigger) && !trigger.startsWith("gc-");
     }
 
     /** The blocks' written pieces, through the same emitter (one DirtyRange per run of one region name). */
@@ -430,7 +417,7 @@ public final class Sampler {
             if (event.shouldCommit()) {
                 ScanSummary summary = summaryOf(report, emitter.ranges(), emitter.omitted());
                 event.scanId = report.scanId();
-                event.trigger = summary.trigger();
+                event.trigger = summary.trigger().eventName();
                 event.gcId = gcId;
                 event.interval = summary.intervalNanos();
                 event.writtenPages = summary.writtenPages();
@@ -445,7 +432,7 @@ public final class Sampler {
 
     private static ScanSummary summaryOf(PauseScanReport report, long ranges, long omitted) {
         PauseScan scan = report.scan();
-        return new ScanSummary(report.scanId(), scan.kind().trigger(), report.intervalNanos(), scan.durationNanos(),
+        return new ScanSummary(report.scanId(), ScanTrigger.of(scan.kind()), report.intervalNanos(), scan.durationNanos(),
                 scan.pages(), 0, report.trackedBytes(), ranges, omitted, 0);
     }
 

@@ -5,7 +5,7 @@ package dev.dirtypages.agent.sample;
  *
  * @param scanId        counts scans from 1; 0 when the scan was skipped because re-arming is held
  *                      ({@link Sampler#hold})
- * @param trigger       timer, chunk end, shutdown or consumer
+ * @param trigger       what made the scan
  * @param intervalNanos time since the previous scan (or since arming)
  * @param durationNanos the scan's own duration
  * @param writtenPages  pages written in the interval
@@ -16,6 +16,6 @@ package dev.dirtypages.agent.sample;
  * @param omitted       ranges not emitted because of maxranges
  * @param reregistered  stretches registered again after a remap
  */
-public record ScanSummary(long scanId, String trigger, long intervalNanos, long durationNanos, long writtenPages,
+public record ScanSummary(long scanId, ScanTrigger trigger, long intervalNanos, long durationNanos, long writtenPages,
                           long assumedPages, long trackedBytes, long ranges, long omitted, long reregistered) {
 }

@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.consumer;
 
+import dev.dirtypages.agent.sample.ScanTrigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,7 +97,7 @@ class ApplicationConsumersIT {
             triggers.merge(e.getString("trigger"), 1, Integer::sum);
         }
         assertTrue(triggers.getOrDefault("timer", 0) >= ROUNDS, triggers.toString());
-        assertTrue(triggers.getOrDefault(Consumers.TRIGGER, 0) >= ROUNDS + ROUNDS / 3 + 1, triggers.toString());
+        assertTrue(triggers.getOrDefault(ScanTrigger.CONSUMER.eventName(), 0) >= ROUNDS + ROUNDS / 3 + 1, triggers.toString());
         if (epochs) {
             // The pause scans start a second or so after the agent (once the JDK's pause events stream).
             assertTrue(triggers.getOrDefault("gc-start", 0) >= ROUNDS / 2, "the pauses were scanned: " + triggers);

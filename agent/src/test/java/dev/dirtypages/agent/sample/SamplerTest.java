@@ -33,11 +33,11 @@ class SamplerTest {
             recording.start();
 
             write(fixture, 3);
-            long first = sampler.scanNow(Sampler.TIMER).scanId();
+            long first = sampler.scanNow(ScanTrigger.TIMER).scanId();
             write(fixture, 5);
-            long last = sampler.lastScanForRecordings(Sampler.CHUNK_END).scanId();
+            long last = sampler.lastScanForRecordings(ScanTrigger.CHUNK_END).scanId();
             write(fixture, 7);
-            long after = sampler.scanNow(Sampler.SHUTDOWN).scanId();
+            long after = sampler.scanNow(ScanTrigger.SHUTDOWN).scanId();
             recording.stop();
             Path jfr = dir.resolve("sampler.jfr");
             recording.dump(jfr);
@@ -67,13 +67,13 @@ class SamplerTest {
         try (ConsumerFixture fixture = new ConsumerFixture(64)) {
             Sampler sampler = fixture.sampler();
             write(fixture, 3);
-            assertEquals(1, sampler.lastScanForRecordings(Sampler.CHUNK_END).scanId());
+            assertEquals(1, sampler.lastScanForRecordings(ScanTrigger.CHUNK_END).scanId());
             write(fixture, 5);
-            assertEquals(0, sampler.scanNow(Sampler.SHUTDOWN).scanId(), "skipped: nobody reads it");
+            assertEquals(0, sampler.scanNow(ScanTrigger.SHUTDOWN).scanId(), "skipped: nobody reads it");
 
             BitSet heard = new BitSet();
             sampler.addListener((scanId, region, start, end) -> heard.set(page(fixture, start), page(fixture, end)));
-            ScanSummary next = sampler.scanNow(Sampler.TIMER);
+            ScanSummary next = sampler.scanNow(ScanTrigger.TIMER);
             assertEquals(2, next.scanId());
             assertEquals(pages(5), heard, "the page written before the skipped scan is reported by the next");
         }
@@ -90,7 +90,7 @@ class SamplerTest {
                     dev.dirtypages.kernel.mman.MmanBinding.PROT_READ | dev.dirtypages.kernel.mman.MmanBinding.PROT_WRITE);
             write(fixture, 20);
             write(fixture, 40);
-            long id = fixture.sampler().scanNow(Sampler.TIMER).scanId();
+            long id = fixture.sampler().scanNow(ScanTrigger.TIMER).scanId();
             recording.stop();
             Path jfr = dir.resolve("remap.jfr");
             recording.dump(jfr);

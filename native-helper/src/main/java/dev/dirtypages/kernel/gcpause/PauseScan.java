@@ -24,19 +24,10 @@ public record PauseScan(Kind kind, long pause, long beginNanos, long endNanos, l
                         boolean truncated, boolean held, boolean overlapped, int errno, long ioctls) {
     /** Where in the pause the scan ran. */
     public enum Kind {
-        START("gc-start"),
-        END("gc-end");
-
-        private final String trigger;
-
-        Kind(String trigger) {
-            this.trigger = trigger;
-        }
-
-        /** The name scans give their trigger: {@code gc-start} or {@code gc-end}. */
-        public String trigger() {
-            return trigger;
-        }
+        /** In the GarbageCollectionStart hook, before the collection's work. */
+        START,
+        /** In the GarbageCollectionFinish hook, after it. */
+        END
     }
 
     /** Passes each written range to {@code visitor}. */
