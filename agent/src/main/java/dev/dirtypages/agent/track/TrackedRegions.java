@@ -27,14 +27,16 @@ public final class TrackedRegions {
     }
 
     /**
-     * Registers and arms {@code region}. A region the kernel will not register (another userfaultfd owns
+     * Registers {@code region}, unarmed: its first scan reports every page written since it was mapped (the
+     * application runs before the agent finds its memory; what it wrote meanwhile is reported, not forgotten).
+     * A region the kernel will not register (another userfaultfd owns
      * it, vm.max_map_count is exhausted, ...) is left alone with one line saying why.
      *
      * @return whether the region is now tracked
      */
     public boolean add(TrackedRegion region, String reason) {
         try {
-            tracker.track(region.start(), region.end());
+            tracker.trackWrittenSinceMapped(region.start(), region.end());
         } catch (KernelException e) {
             log.warn("not tracking " + region + ": " + e.getMessage());
             return false;

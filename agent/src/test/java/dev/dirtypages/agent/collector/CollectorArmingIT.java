@@ -84,8 +84,9 @@ class CollectorArmingIT {
         GroundTruth oldTruth = after(GroundTruth.parse(out), armed);
         assertTrue(oldTruth.rounds.size() >= ROUNDS / 2, "too few rounds after arming: " + oldTruth.rounds.size());
         oldTruth.assertNoneMissed(all);
+        // The first scan reports every page written since the heap was mapped: the array's zeroing too.
         oldTruth.assertNoneExtra(Recordings.scans(jfr, oldStart, oldEnd, Reported.MEASURED),
-                oldTruth.rounds.get(0)[0] - GroundTruth.SLACK_NANOS);
+                Math.max(oldTruth.rounds.get(0)[0] - GroundTruth.SLACK_NANOS, all.get(0).beginNanos() + 1));
         oldTruth.assertLastRoundFlushed(all);
         Set<String> oldKinds = kindsOver(jfr, oldStart, oldEnd, false);
         assertEquals(g1 ? Set.of("humongous") : Set.of("old"), withoutUnknown(oldKinds),

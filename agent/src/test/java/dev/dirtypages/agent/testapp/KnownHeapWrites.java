@@ -12,8 +12,13 @@ import java.util.TreeSet;
  * its address is read with {@code -XX:-UseCompressedOops}, where an array slot holds the raw address.
  * Between rounds the array is quiet, so a page reported that no round wrote is an error.
  *
- * <p>Output lines: {@code STATE <agent state>}, {@code BLOCK <firstPage> <pages>}, then {@code ROUND <n> <t0 nanos> <t1 nanos> <page>...}
- * with epoch times around the writes; {@code MOVED} if the array's address ever changed.
+ * <p>As an application does, it allocates in the first line of {@code main} and writes at once, never waiting
+ * for the agent (which finds the heap on its own thread, some hundreds of milliseconds later): the first rounds
+ * come before the agent tracks anything, and must be reported all the same.
+ *
+ * <p>Output lines: {@code BLOCK <firstPage> <pages> <allocated epoch nanos>}, then
+ * {@code ROUND <n> <t0 nanos> <t1 nanos> <page>...} with epoch times around the writes, {@code MOVED} if the
+ * array's address ever changed, and last {@code STATE <agent state>}.
  *
  * <p>Usage: {@code KnownHeapWrites <rounds> <pagesPerRound> <pauseMillis> <seed>}; the last round is
  * written just before exit, with no pause after it, to test the final flush.
@@ -27,20 +32,19 @@ public final class KnownHeapWrites {
     }
 
     public static void main(String[] args) throws Exception {
+        byte[] block = new byte[BLOCK_BYTES];
+        long allocated = epochNanos();
         int rounds = Integer.parseInt(args[0]);
         int perRound = Integer.parseInt(args[1]);
         long pause = Long.parseLong(args[2]);
         Random random = new Random(Long.parseLong(args[3]));
 
-        System.out.println("STATE " + awaitAgent());
         sun.misc.Unsafe unsafe = unsafe();
-        byte[] block = new byte[BLOCK_BYTES];
         long data = addressOf(unsafe, block) + unsafe.arrayBaseOffset(byte[].class);
         long firstPage = (data + PAGE - 1) & -PAGE;
         int pages = (int) ((data + BLOCK_BYTES - firstPage) / PAGE);
-        System.out.println("BLOCK " + firstPage + " " + pages);
+        System.out.println("BLOCK " + firstPage + " " + pages + " " + allocated);
         System.out.flush();
-        Thread.sleep(pause);
 
         for (int round = 1; round <= rounds; round++) {
             TreeSet<Integer> chosen = new TreeSet<>();
@@ -66,6 +70,7 @@ public final class KnownHeapWrites {
                 Thread.sleep(pause);
             }
         }
+        System.out.println("STATE " + System.getProperty("dirtypages.state"));
     }
 
     /** Waits until the agent has armed what it tracks (it starts off the main thread), at most 60 s. */

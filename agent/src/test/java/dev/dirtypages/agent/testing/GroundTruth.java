@@ -21,13 +21,17 @@ public final class GroundTruth {
 
     public final List<long[]> rounds = new ArrayList<>();          // {t0, t1}
     public final List<Set<Integer>> written = new ArrayList<>();
+    /** When the child allocated its block ({@code BLOCK <firstPage> <pages> <allocated>}), 0 if it did not say. */
+    public long allocatedNanos;
 
-    /** The ROUND lines of {@code stdout}. */
+    /** The ROUND lines of {@code stdout}, and the BLOCK line's allocation time. */
     public static GroundTruth parse(String stdout) {
         GroundTruth g = new GroundTruth();
         for (String line : stdout.split("\n")) {
             String[] f = line.trim().split(" ");
-            if (f[0].equals("ROUND")) {
+            if (f[0].equals("BLOCK") && f.length > 3) {
+                g.allocatedNanos = Long.parseLong(f[3]);
+            } else if (f[0].equals("ROUND")) {
                 g.rounds.add(new long[] {Long.parseLong(f[2]), Long.parseLong(f[3])});
                 Set<Integer> set = new TreeSet<>();
                 for (int i = 4; i < f.length; i++) {
@@ -89,6 +93,16 @@ public final class GroundTruth {
                 }
             }
         }
+    }
+
+    /**
+     * From when the block is quiet but for the rounds: the allocation zeroed all of it, and the first scan reports
+     * every page written since the heap was mapped, so the scans up to the first one that began after the
+     * allocation are left out of {@link #assertNoneExtra}.
+     */
+    public long quietFrom(List<Scan> scans) {
+        return scans.stream().filter(s -> s.beginNanos() > allocatedNanos + SLACK_NANOS).findFirst()
+                .map(s -> s.beginNanos() + 1).orElse(Long.MAX_VALUE);
     }
 
     /** Every page of the last round is in the recording (the final flush at exit). */

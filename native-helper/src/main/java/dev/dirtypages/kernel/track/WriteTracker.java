@@ -77,6 +77,18 @@ public final class WriteTracker implements AutoCloseable {
         arm(start, end);
     }
 
+    /**
+     * Registers {@code [start, end)} without arming it: the first {@link #collect} reports every page that holds
+     * data, written since the memory was mapped, whoever wrote it and however long before. For memory that was in
+     * use before tracking began (a JVM's heap, found once the application runs), so that nothing written before
+     * is lost.
+     *
+     * @throws KernelException as {@link #track}
+     */
+    public void trackWrittenSinceMapped(long start, long end) {
+        uffd.register(start, end);
+    }
+
     /** Write-protects every page of {@code [start, end)} again, forgetting what was written so far. */
     public void arm(long start, long end) {
         scanner.scan(start, end, ARM, RegionVisitor.IGNORE);
