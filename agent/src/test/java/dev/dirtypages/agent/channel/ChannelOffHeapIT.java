@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.agent.testapp.ChannelBlocks;
+import dev.dirtypages.agent.testing.Await;
 import dev.dirtypages.agent.testing.ChildJvm;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import java.nio.file.Files;
@@ -42,8 +43,10 @@ class ChannelOffHeapIT {
                 .start();
         try {
             app.awaitLine("BLOCK 1 ", WAIT);
-            assertTrue(app.stdout().contains("STATE tracking"), app.stdout() + app.stderr());
-            try (LineClient c = new LineClient(channel.resolve(ChannelServer.socketName(app.pid())))) {
+            // The application allocated at once; a tool connects once the agent has opened the channel.
+            Path socket = channel.resolve(ChannelServer.socketName(app.pid()));
+            Await.until(WAIT, () -> Files.exists(socket), () -> !app.isAlive(), () -> "no socket\n" + app.describe());
+            try (LineClient c = new LineClient(socket)) {
                 assertTrue(c.hello.startsWith("OK 0 HELLO version=2 "), c.hello);
                 c.lines("REGISTER tool");
                 // The scan that arms the buffer: it hands the consumer the pages written before, as written.
@@ -60,7 +63,8 @@ class ChannelOffHeapIT {
                 assertTrue(span.split(" ")[1].contains("unsafe-memory"), span);
 
                 Files.createFile(dir.resolve("next"));
-                app.awaitLine("BLOCK 2 ", WAIT);
+                app.awaitLine("STATE ", WAIT);
+                assertTrue(app.stdout().contains("STATE tracking"), app.describe());
                 c.lines("CHECKPOINT tool");
                 long second = blockAddress(app.stdout(), "BLOCK 2 ");
                 assertEquals(first, second);

@@ -1,5 +1,7 @@
 package dev.dirtypages.agent.channel;
 
+import dev.dirtypages.agent.testing.Await;
+import dev.dirtypages.agent.sample.ScanTrigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,6 +16,7 @@ import dev.dirtypages.agent.sample.Sampler;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import dev.dirtypages.kernel.TestMemory;
 import dev.dirtypages.kernel.mman.AnonymousMapping;
+import java.time.Duration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +78,7 @@ class ChannelServerTest {
             for (int round = 0; round < 3; round++) {
                 BitSet written = write(round, 10 + round);
                 if (round == 1) {
-                    sampler.scanNow(Sampler.TIMER);
+                    sampler.scanNow(ScanTrigger.TIMER);
                 }
                 String head = c.call("CHECKPOINT tool");
                 assertTrue(head.startsWith("OK ") && head.contains(" RANGES consumer=tool scan=")
@@ -115,13 +118,10 @@ class ChannelServerTest {
             assertTrue(head.contains(" FROZEN consumer=tool ") && head.endsWith(" lease-ms=60000"), head);
             assertEquals(written, pages(c.lines(head, null)));
             assertTrue(c.call("FREEZE tool").startsWith("ERR this connection holds a freeze already"));
-            assertEquals(0, sampler.scanNow(Sampler.TIMER).scanId(), "held");
+            assertEquals(0, sampler.scanNow(ScanTrigger.TIMER).scanId(), "held");
         }
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (sampler.scanNow(Sampler.TIMER).scanId() == 0) {
-            assertTrue(System.nanoTime() < deadline, "the freeze outlived its connection");
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> sampler.scanNow(ScanTrigger.TIMER).scanId() != 0,
+                () -> "the freeze outlived its connection");
     }
 
     @Test
@@ -129,8 +129,8 @@ class ChannelServerTest {
         try (LineClient c = new LineClient(server.socket())) {
             c.call("REGISTER tool");
             assertTrue(c.call("FREEZE tool 50").startsWith("OK "));
-            Thread.sleep(300);
-            assertNotEquals(0, sampler.scanNow(Sampler.TIMER).scanId(), "the lease ended the freeze");
+            Await.until(Duration.ofSeconds(5), () -> sampler.scanNow(ScanTrigger.TIMER).scanId() != 0,
+                    () -> "the lease did not end the freeze");
             String thaw = c.call("THAW");
             assertTrue(thaw.startsWith("ERR the freeze ran out after 50 ms, before THAW"), thaw);
             assertTrue(c.call("FREEZE tool 60000").startsWith("OK "), "a new freeze after one that ran out");

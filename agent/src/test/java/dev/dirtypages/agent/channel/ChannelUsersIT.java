@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.channel;
 
+import dev.dirtypages.agent.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,11 +110,8 @@ class ChannelUsersIT {
         Process jvm = start(command, out);
         try {
             Path socket = channel.resolve(ChannelServer.socketName(jvm.pid()));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!Files.exists(socket)) {
-                assertTrue(jvm.isAlive() && System.nanoTime() < deadline, "no socket " + socket + ":\n" + read(out));
-                Thread.sleep(20);
-            }
+            Await.until(WAIT, () -> Files.exists(socket), () -> !jvm.isAlive(),
+                    () -> "no socket " + socket + ":\n" + readQuietly(out));
             assertEquals(String.valueOf(NOBODY), String.valueOf(Files.getAttribute(channel, "unix:uid")));
 
             Result root = run(List.of(), probe, socket, "REGIONS");
@@ -174,6 +172,14 @@ class ChannelUsersIT {
 
     private static String read(Path file) throws IOException {
         return Files.readString(file, StandardCharsets.UTF_8);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return read(file);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     private record Result(List<String> command, int exit, String output) {

@@ -1,5 +1,7 @@
 package dev.dirtypages.agent.consumer;
 
+import dev.dirtypages.agent.testing.Await;
+import dev.dirtypages.agent.sample.ScanTrigger;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -60,7 +62,7 @@ class ConsumersTest {
         for (int round = 1; round <= 12; round++) {
             BitSet before = write(15);
             if (round % 2 == 0) {
-                sampler.scanNow(Sampler.TIMER);              // the JFR timer's scan in between: it must steal nothing
+                sampler.scanNow(ScanTrigger.TIMER);              // the JFR timer's scan in between: it must steal nothing
             }
             BitSet after = write(15);
             sinceFast.or(before);
@@ -88,7 +90,7 @@ class ConsumersTest {
         for (int round = 0; round < 50; round++) {
             BitSet written = write(10);
             all.or(written);
-            sampler.scanNow(Sampler.TIMER);
+            sampler.scanNow(ScanTrigger.TIMER);
             assertTrue(consumers.pendingRanges("gone") <= 8, "after scan " + round + ": "
                     + consumers.pendingRanges("gone") + " ranges");
             assertEquals(written, pages(consumers.checkpoint("fast")), "the other consumer stays exact");
@@ -113,32 +115,28 @@ class ConsumersTest {
         try (Freeze freeze = consumers.freeze("tool", Duration.ofSeconds(30))) {
             assertEquals(first, pages(freeze.checkpoint()));
             BitSet second = write(20);
-            assertEquals(0, sampler.scanNow(Sampler.TIMER).scanId(), "no scan while frozen");
+            assertEquals(0, sampler.scanNow(ScanTrigger.TIMER).scanId(), "no scan while frozen");
             Checkpoint other = consumers.checkpoint("other");
             assertTrue(other.isDeferred());
             assertEquals(first, pages(other), "the other consumer gets what the freeze's scan found, not more");
             assertEquals(second, writtenReadOnly(), "every write since the freeze is WRITTEN in the page tables");
             assertTrue(freeze.thaw(), "held until thawed");
             assertFalse(freeze.isActive());
-            assertNotEquals(0, sampler.scanNow(Sampler.TIMER).scanId());
+            assertNotEquals(0, sampler.scanNow(ScanTrigger.TIMER).scanId());
             assertEquals(second, pages(consumers.checkpoint("tool")), "after the thaw they come to every consumer");
             assertEquals(second, pages(consumers.checkpoint("other")));
         }
     }
 
     @Test
-    void aFreezeWhoseLeaseRunsOutEndsByItself() throws InterruptedException {
+    void aFreezeWhoseLeaseRunsOutEndsByItself() throws Exception {
         consumers.register("vanished", 0);
         Freeze freeze = consumers.freeze("vanished", Duration.ofMillis(100));
-        assertEquals(0, sampler.scanNow(Sampler.TIMER).scanId());
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (freeze.isActive() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertFalse(freeze.isActive(), "the lease did not end the freeze");
+        assertEquals(0, sampler.scanNow(ScanTrigger.TIMER).scanId());
+        Await.until(Duration.ofSeconds(5), () -> !freeze.isActive(), () -> "the lease did not end the freeze");
         assertTrue(freeze.isExpired());
         assertFalse(freeze.thaw(), "a thaw after the lease ran out says so");
-        assertNotEquals(0, sampler.scanNow(Sampler.TIMER).scanId());
+        assertNotEquals(0, sampler.scanNow(ScanTrigger.TIMER).scanId());
     }
 
     @Test

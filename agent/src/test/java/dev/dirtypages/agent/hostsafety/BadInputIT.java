@@ -1,5 +1,6 @@
 package dev.dirtypages.agent.hostsafety;
 
+import dev.dirtypages.agent.testing.Await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -192,10 +193,7 @@ class BadInputIT {
     }
 
     private static void awaitStderr(Running app, String text) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!app.stderr().contains(text)) {
-            assertTrue(System.nanoTime() < deadline, "no '" + text + "' on the child's stderr:\n" + app.stderr());
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(30), () -> app.stderr().contains(text),
+                () -> "no '" + text + "' on the child's stderr:\n" + app.describe());
     }
 }

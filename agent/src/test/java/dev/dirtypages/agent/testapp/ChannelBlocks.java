@@ -4,13 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An {@code Unsafe} block for a channel client to find in {@code REGIONS}: allocated once the agent started, then,
+ * An {@code Unsafe} block for a channel client to find in {@code REGIONS}: allocated at once, as applications do, then,
  * when the file {@code <dir>/next} appears, reallocated to the same size, which glibc's {@code realloc} does in
  * place: the agent sees the old block freed and a new one allocated at the same address. (Freeing and allocating
  * again does not give the address back reliably: what the JVM mallocs and frees meanwhile decides.) Ends when
  * {@code <dir>/stop} appears.
  *
- * <p>Output: {@code STATE <state>}, {@code BLOCK 1 <address> <bytes>}, then {@code BLOCK 2 <address> <bytes>}.
+ * <p>Output: {@code BLOCK 1 <address> <bytes>}, then {@code BLOCK 2 <address> <bytes>} and {@code STATE <state>}.
  *
  * <p>Usage: {@code ChannelBlocks <dir> <bytes>}.
  */
@@ -21,7 +21,6 @@ public final class ChannelBlocks {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         long bytes = Long.parseLong(args[1]);
-        System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
         long first = unsafe.allocateMemory(bytes);
         // Written at once, before any scan can have armed the block: pages 3 and 10 of its whole pages.
@@ -33,6 +32,7 @@ public final class ChannelBlocks {
         awaitFile(dir.resolve("next"));
         long second = unsafe.reallocateMemory(first, bytes);
         System.out.println("BLOCK 2 " + second + " " + bytes);
+        System.out.println("STATE " + System.getProperty("dirtypages.state"));
         System.out.flush();
         awaitFile(dir.resolve("stop"));
         unsafe.freeMemory(second);

@@ -38,7 +38,6 @@ public final class Churn {
         long seconds = Long.parseLong(args[0]);
         boolean heap = args[1].contains("heap");
         boolean direct = args[1].contains("direct");
-        System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         long[] heapRange = heapRange();
         System.out.println("HEAP " + heapRange[0] + " " + heapRange[1]);
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
@@ -71,7 +70,7 @@ public final class Churn {
             System.out.println("CYCLE " + cycle + " " + System.currentTimeMillis() + " " + measure(heapRange));
             System.out.flush();
         }
-        System.out.println("DONE " + (checksum & 0xff));
+        System.out.println("DONE " + (checksum & 0xff));        System.out.println("STATE " + System.getProperty("dirtypages.state"));
     }
 
     /** Adds {@code mib} MiB of arrays to the live set. */

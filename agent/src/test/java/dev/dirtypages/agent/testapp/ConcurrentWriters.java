@@ -153,7 +153,6 @@ public final class ConcurrentWriters {
         int bytes = Integer.parseInt(args[2]) << 20;
         Path logFile = Path.of(args[4]);
 
-        System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         sun.misc.Unsafe unsafe = KnownHeapWrites.unsafe();
         List<Target> targets = new ArrayList<>();
         for (String kind : args[3].split("\\+")) {
@@ -194,7 +193,7 @@ public final class ConcurrentWriters {
             }
         }
         save(logs, logFile);
-        System.out.println("DONE " + batches);
+        System.out.println("DONE " + batches);        System.out.println("STATE " + System.getProperty("dirtypages.state"));
     }
 
     static void write(List<Target> targets, Log log, long deadline) {

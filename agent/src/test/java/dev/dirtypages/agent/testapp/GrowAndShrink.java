@@ -15,7 +15,6 @@ public final class GrowAndShrink {
     public static void main(String[] args) throws Exception {
         int maxMiB = Integer.parseInt(args[0]);
         long pause = Long.parseLong(args[1]);
-        System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         List<byte[]> live = new ArrayList<>();
         for (int mib = 0; mib < maxMiB; mib += 16) {
             for (int i = 0; i < 64; i++) {
@@ -29,6 +28,6 @@ public final class GrowAndShrink {
             System.gc();                         // full collections shrink the heap: uncommit
             Thread.sleep(pause * 2);
         }
-        System.out.println("DONE");
+        System.out.println("DONE");        System.out.println("STATE " + System.getProperty("dirtypages.state"));
     }
 }

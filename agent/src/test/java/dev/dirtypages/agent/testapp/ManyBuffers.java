@@ -29,6 +29,8 @@ public final class ManyBuffers {
         long pause = Long.parseLong(args[3]);
         long spacer = args.length > 4 ? Long.parseLong(args[4]) : 0;
 
+        // Waits for the agent: the allocation's stack trace is under test, and only a recording that is running
+        // when a block is allocated records it (the agent's own file= recording starts after main does).
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         System.out.println("MAPS before " + OffHeap.mappings());
         List<OffHeap> blocks = new ArrayList<>(count);

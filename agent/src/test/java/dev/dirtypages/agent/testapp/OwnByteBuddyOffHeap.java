@@ -27,6 +27,8 @@ public final class OwnByteBuddyOffHeap {
     }
 
     public static void main(String[] args) throws Exception {
+        // Waits for the agent: the allocation's stack trace is under test, and only a recording that is running
+        // when a block is allocated records it (the agent's own file= recording starts after main does).
         System.out.println("STATE " + KnownHeapWrites.awaitAgent());
         Class<? extends Allocator> made = new ByteBuddy()
                 .subclass(Allocator.class)

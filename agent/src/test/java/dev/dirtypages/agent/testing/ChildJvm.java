@@ -156,19 +156,10 @@ public final class ChildJvm {
         }
 
         /** Waits until stdout has a line starting with {@code prefix}; fails if the child ends first or time runs out. */
-        public void awaitLine(String prefix, Duration timeout) throws IOException, InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (stdout().lines().anyMatch(l -> l.startsWith(prefix))) {
-                    return;
-                }
-                if (!process.isAlive()) {
-                    throw new AssertionError("child ended (exit " + process.exitValue() + ") before printing '" + prefix
-                            + "'\n" + describe());
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no line '" + prefix + "' within " + timeout + "\n" + describe());
+        public void awaitLine(String prefix, Duration timeout) throws Exception {
+            Await.until(timeout, () -> stdout().lines().anyMatch(l -> l.startsWith(prefix)), () -> !process.isAlive(),
+                    () -> (process.isAlive() ? "no line '" + prefix + "'" : "child ended (exit " + process.exitValue()
+                            + ") before printing '" + prefix + "'") + "\n" + describe());
         }
 
         public Result await(Duration timeout) throws IOException, InterruptedException {
@@ -188,8 +179,13 @@ public final class ChildJvm {
             process.destroy();
         }
 
-        private String describe() throws IOException {
-            return "command: " + String.join(" ", command) + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
+        /** The command and what the child printed so far, for a failure's message. */
+        public String describe() {
+            try {
+                return "command: " + String.join(" ", command) + "\nstdout:\n" + stdout() + "\nstderr:\n" + stderr();
+            } catch (IOException e) {
+                return "command: " + String.join(" ", command) + "\n(its output is unreadable: " + e + ")";
+            }
         }
     }
 
