@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Optional;
@@ -72,16 +73,22 @@ public final class ChannelServer implements AutoCloseable {
             ChannelDirectory.prepare(directory);
             // A socket left by an earlier process with this pid (killed before it could remove it).
             Files.deleteIfExists(socket);
+            // Bound and listening under another name, then renamed: a tool that sees the socket can connect to it
+            // (between bind and listen a connection is refused), and never sees it with other permissions.
+            Path binding = socket.resolveSibling(socket.getFileName() + ".new");
+            Files.deleteIfExists(binding);
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             try {
-                server.bind(UnixDomainSocketAddress.of(socket));
-                Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                server.bind(UnixDomainSocketAddress.of(binding));
+                Files.setPosixFilePermissions(binding, PosixFilePermissions.fromString("rw-------"));
+                Files.move(binding, socket, StandardCopyOption.ATOMIC_MOVE);
                 UserPrincipal owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
                 ChannelServer channel = new ChannelServer(socket, server, owner, consumers, state, log);
                 channel.start();
                 return Optional.of(channel);
             } catch (IOException | RuntimeException e) {
                 server.close();
+                Files.deleteIfExists(binding);
                 Files.deleteIfExists(socket);
                 throw e;
             }

@@ -74,6 +74,10 @@ class ChannelOffHeapIT {
                 assertFalse(regions.contains(span), "the freed block's span is still listed: " + regions);
             }
         } finally {
+            // Whatever failed, let the child end (it may still wait for "next"), so that the failure is reported.
+            if (!Files.exists(dir.resolve("next"))) {
+                Files.createFile(dir.resolve("next"));
+            }
             Files.createFile(dir.resolve("stop"));
             app.await(WAIT);
         }
