@@ -27,8 +27,6 @@ import jdk.jfr.consumer.RecordingStream;
  * <p>An in-process {@link RecordingStream} delivers the JFR pauses about a second late; windows wait for them.
  */
 final class GcIdJoin implements AutoCloseable {
-    /** How far a JFR pause may lie outside the hooks' window and still be joined to it (clock reading jitter). */
-    static final long TOLERANCE_NANOS = 2_000_000;
     /** The JFR pauses kept: enough for the windows waiting to be joined. */
     private static final int KEEP = 4096;
 
@@ -125,20 +123,16 @@ final class GcIdJoin implements AutoCloseable {
     }
 
     /**
-     * Of {@code candidates}, the pause that overlaps {@code [begin, end]} the most; where none overlaps it, the one
-     * that overlaps it widened by {@link #TOLERANCE_NANOS} the most (clock reading jitter); none if none does.
+     * Of {@code candidates}, the pause that overlaps {@code [begin, end]} the most; none if none overlaps it.
      *
-     * <p>Overlap first, unwidened: the hooks' window holds its JFR pause, and begins with a scan the JFR pause does
-     * not time. Widened first, a short pause would lose its window to a long previous pause that ended less than
-     * the tolerance before the window began (seen under Parallel, pauses 2 ms apart).
+     * <p>No tolerance: the hooks' window holds its JFR pause (the window opens with the start scan, before the JDK's
+     * pause timer starts, and closes after it stops), and cannot overlap another pause, which ran in another
+     * safepoint. A window near a pause but overlapping none is either waiting for its own pause's event, or has none
+     * (HotSpot posts the JVMTI GC events around a few safepoints for which the JDK records no pause: seen under
+     * Parallel, about one window in a few hundred). A tolerance once joined such windows, and windows whose event
+     * had not come yet, to the pause before them (Parallel, pauses 2 ms apart).
      */
     static Optional<JfrPause> best(Iterable<JfrPause> candidates, long begin, long end) {
-        Optional<JfrPause> overlapping = mostOverlapping(candidates, begin, end);
-        return overlapping.isPresent() ? overlapping
-                : mostOverlapping(candidates, begin - TOLERANCE_NANOS, end + TOLERANCE_NANOS);
-    }
-
-    private static Optional<JfrPause> mostOverlapping(Iterable<JfrPause> candidates, long begin, long end) {
         JfrPause best = null;
         long bestOverlap = -1;
         for (JfrPause p : candidates) {
