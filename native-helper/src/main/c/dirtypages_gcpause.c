@@ -59,7 +59,7 @@ struct dpgc_page_region {
 #define DPGC_CAPABILITY_REFUSED 2
 #define DPGC_CALLBACKS_REFUSED 3
 
-/* One scan, as the Java side reads it: eleven u64, in this order. */
+/* One scan, as the Java side reads it: twelve u64, in this order. */
 struct dpgc_record {
     uint64_t kind;       /* DPGC_KIND_START or DPGC_KIND_END */
     uint64_t pause;      /* the pause's number, from 1, counted since dpgc_start */
@@ -72,6 +72,7 @@ struct dpgc_record {
     uint64_t error;      /* errno of a failed ioctl, else 0 */
     uint64_t ioctls;     /* ioctls issued */
     uint64_t ranges;     /* armed ranges scanned */
+    uint64_t ranges_version; /* which dpgc_set_ranges call set them: 0 for dpgc_start's, then 1, 2, ... */
 };
 
 static jvmtiEnv *jvmti;
@@ -86,6 +87,7 @@ static int java_scans;            /* Java scans in progress (dpgc_java_scan): a 
 
 static uint64_t *ranges;          /* pairs start, end */
 static int range_count;
+static uint64_t ranges_version;
 static int range_capacity;
 
 static struct dpgc_page_region *regions;
@@ -119,6 +121,7 @@ static void scan(uint64_t kind, uint64_t begin) {
     r->pause = pauses;
     r->begin_ns = begin;
     r->first = region_used;
+    r->ranges_version = ranges_version;
     if (java_scans > 0) {
         r->flags |= DPGC_OVERLAPPED;
     }
@@ -255,6 +258,7 @@ JNIEXPORT int dpgc_start(int max_ranges, long max_regions, int max_records, cons
     free(regions);
     free(records);
     range_count = 0;
+    ranges_version = 0;
     region_used = 0;
     record_used = 0;
     skipped_pauses = 0;
@@ -343,7 +347,10 @@ JNIEXPORT void dpgc_stop(void) {
     }
 }
 
-/* Sets the ranges the next pauses scan: count pairs start, end. Returns 0, or -E2BIG beyond the capacity. */
+/*
+ * Sets the ranges the next pauses scan: count pairs start, end, and counts the call (the records of the pauses that
+ * scan them carry the count). Returns 0, or -E2BIG beyond the capacity (the ranges and the count stay).
+ */
 JNIEXPORT int dpgc_set_ranges(const uint64_t *pairs, int count) {
     pthread_mutex_lock(&lock);
     if (count > range_capacity) {
@@ -352,6 +359,7 @@ JNIEXPORT int dpgc_set_ranges(const uint64_t *pairs, int count) {
     }
     memcpy(ranges, pairs, (size_t) count * 2 * sizeof *ranges);
     range_count = count;
+    ranges_version++;
     pthread_mutex_unlock(&lock);
     return 0;
 }

@@ -19,7 +19,8 @@ public final class GcKindWritesEvent extends DirtyPagesEvent {
     public long startScanId;
 
     @Label("Memory Kind")
-    @Description("Where the pages lie: heap (the collector's regions are not told apart yet).")
+    @Description("Where the pages lie, as the last timer scan knew it: old or humongous (G1), old (Parallel, Serial), "
+            + "heap where unknown; free when a scan that measures free memory came last.")
     public String memoryKind;
 
     @Label("Mutator Written Pages")

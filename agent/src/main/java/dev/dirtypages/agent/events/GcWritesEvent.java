@@ -5,6 +5,7 @@ import jdk.jfr.Description;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Timespan;
+import jdk.jfr.Timestamp;
 
 /**
  * One garbage-collection pause with {@code gcepochs=true}: what the mutator wrote up to it and what the pause
@@ -53,6 +54,12 @@ public final class GcWritesEvent extends DirtyPagesEvent {
     @DataAmount
     public long collectorBytes;
 
+    @Label("Pause Start")
+    @Description("When the scan at the pause's start began (the event itself is committed once the pause is joined, "
+            + "a second or so later).")
+    @Timestamp(Timestamp.MILLISECONDS_SINCE_EPOCH)
+    public long pauseStart;
+
     @Label("Pause Time")
     @Description("From the start of the scan at the pause's start to the end of the scan at its end, as the JVMTI "
             + "GC hooks see the pause.")
@@ -68,6 +75,12 @@ public final class GcWritesEvent extends DirtyPagesEvent {
     @Description("What the scan at the pause's end added to the pause.")
     @Timespan(Timespan.NANOSECONDS)
     public long endScanTime;
+
+    @Label("Unscanned")
+    @Description("Heap the pause's scans left out: what collector-aware arming leaves unarmed (young and free "
+            + "memory), whose writes the timer scans report as assumed.")
+    @DataAmount
+    public long unscannedBytes;
 
     @Label("Truncated")
     @Description("A scan's buffer filled: what it did not reach stays written and is reported by the next scan, "

@@ -1,17 +1,18 @@
 package dev.dirtypages.agent.gcepoch;
 
+import dev.dirtypages.agent.collector.KindedSpan;
 import dev.dirtypages.agent.events.GcKindWritesEvent;
 import dev.dirtypages.agent.events.GcWritesEvent;
 import dev.dirtypages.agent.log.AgentLog;
 import dev.dirtypages.agent.sample.PauseScanHooks;
 import dev.dirtypages.agent.sample.PauseScanReport;
 import dev.dirtypages.agent.sample.Sampler;
+import dev.dirtypages.kernel.AddressRange;
 import dev.dirtypages.kernel.Pages;
 import dev.dirtypages.kernel.gcpause.GcPauseLibrary;
 import dev.dirtypages.kernel.gcpause.GcPauseScans;
 import dev.dirtypages.kernel.gcpause.PauseScan;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,8 @@ import java.util.TreeMap;
 /**
  * GC epochs: scans at the start and end of every collection pause ({@code gcepochs=true}).
  *
- * <p>Data path: the GC-pause library scans {@link Sampler#armedRanges()} inside each pause; this class drains it
+ * <p>Data path: the GC-pause library scans the measured spans of {@link Sampler#heapSpans()} inside each pause
+ * (what the timer scans measure: under collector-aware arming old and humongous memory); this class drains it
  * (on its own thread, woken at each pause's end, and at the end of every Java scan), hands each scan to the
  * sampler ({@link Sampler#acceptPauseScan}: a scan id, the listeners), waits for the pause's JFR event
  * ({@link GcIdJoin}), then has the sampler emit the scans' events with the pause's gcId and emits
@@ -31,7 +33,7 @@ import java.util.TreeMap;
  * the scan lock through the sampler first, so the order is always scan lock, then this.
  */
 public final class GcEpochs implements PauseScanHooks {
-    /** Armed ranges a pause scans at most (the heap is one; off-heap blocks are not scanned in pauses). */
+    /** Ranges a pause scans at most (beyond, the gaps between them are scanned too; off-heap blocks never are). */
     static final int MAX_RANGES = 1024;
     /** Written ranges the pauses between two drains may report: 24 bytes each, 12 MiB. */
     static final long MAX_REGIONS = 512 * 1024;
@@ -53,7 +55,11 @@ public final class GcEpochs implements PauseScanHooks {
     private final List<String> problems;
     /** Pauses taken in and waiting for their gcId, by pause number; guarded by this. */
     private final Map<Long, Pending> pending = new LinkedHashMap<>();
-    private List<long[]> ranges = List.of();
+    /**
+     * The heap's spans the pauses were given, by the version of the ranges made of them (a pause scan says which
+     * version it scanned), from the oldest a scan may still carry; guarded by this.
+     */
+    private final TreeMap<Long, List<KindedSpan>> spansByVersion = new TreeMap<>();
     private long skippedPauses;
     private long unjoined;
     private volatile boolean stopped;
@@ -63,6 +69,9 @@ public final class GcEpochs implements PauseScanHooks {
     private static final class Pending {
         PauseScanReport start;
         PauseScanReport end;
+        Map<String, Long> startKinds = Map.of();
+        Map<String, Long> endKinds = Map.of();
+        long unscannedBytes;
         long epochOffset;
         final long takenNanos = System.nanoTime();
     }
@@ -119,17 +128,18 @@ public final class GcEpochs implements PauseScanHooks {
             if (stopped) {
                 return false;
             }
-            List<long[]> armed = sampler.armedRanges();
+            List<KindedSpan> now = sampler.heapSpans();
+            List<AddressRange> first = MemoryKindSplit.pauseRanges(now, MAX_RANGES);
             try {
-                scans = GcPauseScans.start(MAX_RANGES, MAX_REGIONS, MAX_RECORDS, armed);
+                scans = GcPauseScans.start(MAX_RANGES, MAX_REGIONS, MAX_RECORDS, first);
             } catch (RuntimeException e) {
                 refused(e.getMessage(), log, problems);
                 return false;
             }
-            ranges = armed;
+            spansByVersion.put(0L, now);
         }
         sampler.pauseScanHooks(this);
-        log.info("gcepochs: scanning the heap at the start and end of every GC pause");
+        log.info("gcepochs: scanning the heap at the start and end of every GC pause (what the timer scans measure)");
         return true;
     }
 
@@ -148,14 +158,22 @@ public final class GcEpochs implements PauseScanHooks {
     public synchronized void drain() {
         GcPauseScans.Drained drained = scans.drain();
         long offset = GcIdJoin.monotonicToEpochOffset();
+        long oldestVersion = Long.MAX_VALUE;
         for (PauseScan scan : drained.scans()) {
+            oldestVersion = Math.min(oldestVersion, scan.rangesVersion());
             PauseScanReport report = sampler.acceptPauseScan(scan);
             Pending p = pending.computeIfAbsent(scan.pause(), k -> new Pending());
             p.epochOffset = offset;
+            // Its ranges were made of these spans: its pages' kinds are those spans'.
+            List<KindedSpan> spans = spansOf(scan.rangesVersion());
+            Map<String, Long> kinds = MemoryKindSplit.pagesByKind(scan.ranges(), spans);
+            p.unscannedBytes = MemoryKindSplit.unscannedBytes(spans);
             if (scan.kind() == PauseScan.Kind.START) {
                 p.start = report;
+                p.startKinds = kinds;
             } else {
                 p.end = report;
+                p.endKinds = kinds;
             }
         }
         if (drained.skippedPauses() > 0) {
@@ -163,7 +181,15 @@ public final class GcEpochs implements PauseScanHooks {
             log.debug("gcepochs: " + drained.skippedPauses() + " pauses not scanned (the buffer was not drained in "
                     + "time); their writes are reported by the next scan");
         }
+        if (oldestVersion != Long.MAX_VALUE) {
+            spansByVersion.headMap(Math.min(oldestVersion, spansByVersion.lastKey())).clear();
+        }
         refreshRanges();
+    }
+
+    private List<KindedSpan> spansOf(long version) {
+        List<KindedSpan> spans = spansByVersion.get(version);
+        return spans != null ? spans : spansByVersion.lastEntry().getValue();
     }
 
     /** Called with the scan lock held, in JFR's last end-of-chunk hook: what waits is emitted now. */
@@ -172,25 +198,15 @@ public final class GcEpochs implements PauseScanHooks {
         emitJoined(true);
     }
 
-    /** Gives the library the sampler's armed ranges when they changed. */
+    /**
+     * Gives the library the ranges of the sampler's latest spans when they changed (their kinds alone too: the
+     * scans' versions then say which kinds apply).
+     */
     private void refreshRanges() {
-        List<long[]> now = sampler.armedRanges();
-        if (!sameRanges(now, ranges)) {
-            scans.ranges(now);
-            ranges = now;
+        List<KindedSpan> now = sampler.heapSpans();
+        if (!now.equals(spansByVersion.lastEntry().getValue())) {
+            spansByVersion.put(scans.ranges(MemoryKindSplit.pauseRanges(now, MAX_RANGES)), now);
         }
-    }
-
-    private static boolean sameRanges(List<long[]> a, List<long[]> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        for (int i = 0; i < a.size(); i++) {
-            if (!Arrays.equals(a.get(i), b.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void run() {
@@ -268,22 +284,20 @@ public final class GcEpochs implements PauseScanHooks {
             event.mutatorBytes = event.mutatorPages * Pages.SIZE;
             event.collectorPages = end == null ? 0 : end.pages();
             event.collectorBytes = event.collectorPages * Pages.SIZE;
+            event.pauseStart = Math.floorDiv(begin(p) + p.epochOffset, 1_000_000L);
             event.pauseTime = end(p) - begin(p);
             event.startScanTime = start == null ? 0 : start.durationNanos();
             event.endScanTime = end == null ? 0 : end.durationNanos();
             event.truncated = start != null && start.truncated() || end != null && end.truncated();
             event.overlapped = start != null && start.overlapped() || end != null && end.overlapped();
             event.held = start != null && start.held() || end != null && end.held();
+            event.unscannedBytes = p.unscannedBytes;
             event.commit();
         }
         if (new GcKindWritesEvent().isEnabled()) {
             Map<String, long[]> byKind = new TreeMap<>();
-            if (start != null) {
-                MemoryKindSplit.pagesByKind(start.ranges()).forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[0] += n);
-            }
-            if (end != null) {
-                MemoryKindSplit.pagesByKind(end.ranges()).forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[1] += n);
-            }
+            p.startKinds.forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[0] += n);
+            p.endKinds.forEach((k, n) -> byKind.computeIfAbsent(k, x -> new long[2])[1] += n);
             for (Map.Entry<String, long[]> e : byKind.entrySet()) {
                 GcKindWritesEvent kind = new GcKindWritesEvent();
                 kind.gcId = gcId;

@@ -1,11 +1,13 @@
 package dev.dirtypages.agent.sample;
 
 import dev.dirtypages.agent.collector.HeapLayout;
+import dev.dirtypages.agent.collector.KindedSpan;
 import dev.dirtypages.agent.collector.MemoryKind;
 import dev.dirtypages.agent.track.TrackedRegion;
 import dev.dirtypages.kernel.pagemap.RegionVisitor;
 import dev.dirtypages.kernel.track.RepairListener;
 import dev.dirtypages.kernel.track.WriteTracker;
+import java.util.List;
 
 /**
  * Collector-aware arming ({@code arming=collector}): the heap cut by its {@link HeapLayout}, old and humongous
@@ -33,14 +35,16 @@ final class CollectorArming {
     /**
      * Collects the heap region {@code region}: measured spans through {@code tracker} to {@code measured}, young
      * spans whole to {@code young}, each after telling {@code emitter} the span's kind. A {@code complete} scan
-     * (any but the timer's) measures free spans too: see {@link HeapLayout#forEachSpan}.
+     * (any but the timer's) measures free spans too: see {@link HeapLayout#forEachSpan}. Every span, with its kind
+     * and whether it was measured, goes to {@code spans}.
      *
      * @return the stretches registered again on the way
      */
     long collect(WriteTracker tracker, TrackedRegion region, boolean complete, RangeEmitter emitter,
-                 RegionVisitor measured, RegionVisitor young, RepairListener repairs) {
+                 RegionVisitor measured, RegionVisitor young, RepairListener repairs, List<KindedSpan> spans) {
         long[] reregistered = {0};
         layout.forEachSpan(region.start(), region.end(), complete, (start, end, kind, treatment) -> {
+            spans.add(new KindedSpan(start, end, kind, treatment == MemoryKind.Treatment.MEASURE));
             emitter.kind(kind);
             if (treatment == MemoryKind.Treatment.MEASURE) {
                 reregistered[0] += tracker.collect(start, end, measured, repairs).reregistered();

@@ -1,6 +1,7 @@
 package dev.dirtypages.agent.sample;
 
 import dev.dirtypages.agent.collector.HeapLayout;
+import dev.dirtypages.agent.collector.KindedSpan;
 import dev.dirtypages.agent.collector.MemoryKind;
 import dev.dirtypages.agent.events.DirtyRangeEvent;
 import dev.dirtypages.agent.events.ScanEvent;
@@ -201,6 +202,7 @@ public final class Sampler {
             }
             long reregistered = 0;
             CollectorArming byCollector = collectorArming;
+            List<KindedSpan> spans = new ArrayList<>();
             for (TrackedRegion region : regions.list()) {
                 emitter.beginRegion(region.name());
                 boolean heap = region.kind() == RegionKind.HEAP;
@@ -214,12 +216,14 @@ public final class Sampler {
                         RegionVisitor young = listeners.isEmpty() ? emitter.young()
                                 : new RegionVisitorWithListeners(id, region, emitter.young());
                         reregistered += byCollector.collect(regions.tracker(), region, trigger.mustBeComplete(), emitter,
-                                measured, young, repairListener(region));
+                                measured, young, repairListener(region), spans);
                     } else if (adaptive == null) {
+                        spans.add(wholeRegion(region));
                         CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
                                 repairListener(region));
                         reregistered += result.reregistered();
                     } else {
+                        spans.add(wholeRegion(region));
                         RegionVisitor assumed = listeners.isEmpty() ? emitter.assumed()
                                 : new RegionVisitorWithListeners(id, region, emitter.assumed());
                         reregistered += adaptive.collect(regions.tracker(), region, measured, assumed,
@@ -233,6 +237,7 @@ public final class Sampler {
             if (adaptive != null) {
                 adaptive.endScan();
             }
+            heapSpans = List.copyOf(spans);
             BlockSource source = blocks;
             if (source != null) {
                 reregistered += scanBlocks(id, source, emitting);
@@ -332,6 +337,8 @@ public final class Sampler {
 
     // ---- Scans made inside GC pauses (gcepochs=true; see dev.dirtypages.agent.gcepoch) ----
 
+    /** The spans of the last scan from Java; null before it. */
+    private volatile List<KindedSpan> heapSpans;
     /** Null unless gcepochs=true. */
     private volatile PauseScanHooks pauseHooks;
 
@@ -356,16 +363,29 @@ public final class Sampler {
     }
 
     /**
-     * The ranges a scan inside a GC pause collects and re-arms, as pairs start, end (page-aligned): the one list
-     * the GC-pause scans read. Today every tracked region (the heap), armed whole. With adaptive arming a pause
-     * scan also re-arms the stripes left unarmed: they are reported written once more, never missed.
+     * The tracked memory cut as the last scan from Java cut it, in address order (before the first: every region
+     * whole, of kind {@code heap}). The pauses scan the measured spans, as the timer does: under collector-aware
+     * arming old and humongous memory, not the young memory it leaves unarmed.
      */
-    public List<long[]> armedRanges() {
-        List<long[]> ranges = new ArrayList<>();
-        for (TrackedRegion region : regions.list()) {
-            ranges.add(new long[] {region.start(), Pages.alignUp(region.end())});
+    public List<KindedSpan> heapSpans() {
+        List<KindedSpan> spans = heapSpans;
+        if (spans != null) {
+            return spans;
         }
-        return ranges;
+        List<KindedSpan> whole = new ArrayList<>();
+        for (TrackedRegion region : regions.list()) {
+            whole.add(wholeRegion(region));
+        }
+        return whole;
+    }
+
+    private static KindedSpan wholeRegion(TrackedRegion region) {
+        return new KindedSpan(region.start(), Pages.alignUp(region.end()), MemoryKind.HEAP, true);
+    }
+
+    /** Heap bytes tracked. */
+    public long trackedHeapBytes() {
+        return regions.trackedBytes();
     }
 
     /**

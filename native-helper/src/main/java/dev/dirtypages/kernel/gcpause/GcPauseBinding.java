@@ -16,7 +16,7 @@ final class GcPauseBinding {
     static final int CALLBACKS_REFUSED = 3;
 
     /** {@code struct dpgc_record}: eleven u64. */
-    static final int RECORD_LONGS = 11;
+    static final int RECORD_LONGS = 12;
     /** {@code struct page_region}: three u64. */
     static final int REGION_LONGS = 3;
 

@@ -1,5 +1,6 @@
 package dev.dirtypages.kernel.gcpause;
 
+import dev.dirtypages.kernel.AddressRange;
 import com.sun.jna.Memory;
 import dev.dirtypages.kernel.Errno;
 import dev.dirtypages.kernel.KernelException;
@@ -23,6 +24,8 @@ public final class GcPauseScans {
     private final Memory regionBuffer;
     private final Memory counts = new Memory(3 * Long.BYTES);
     private volatile boolean stopped;
+    /** The version of the ranges last set: counted in step with the library (see {@link #ranges}). */
+    private long rangesVersion;
 
     private GcPauseScans(int maxRanges, long maxRegions, int maxRecords) {
         this.maxRanges = maxRanges;
@@ -42,7 +45,7 @@ public final class GcPauseScans {
      * @param maxRecords the most scans between two drains: beyond, pauses are not scanned (and counted)
      * @param ranges     what the first pauses scan (see {@link #ranges})
      */
-    public static GcPauseScans start(int maxRanges, long maxRegions, int maxRecords, List<long[]> ranges) {
+    public static GcPauseScans start(int maxRanges, long maxRegions, int maxRecords, List<AddressRange> ranges) {
         if (!GcPauseLibrary.load().ok()) {
             throw new IllegalStateException(GcPauseLibrary.load().problem());
         }
@@ -58,23 +61,27 @@ public final class GcPauseScans {
         return scans;
     }
 
-    /** Sets the ranges the next pauses scan: pairs start, end (exclusive), page-aligned. */
-    public void ranges(List<long[]> ranges) {
+    /**
+     * Sets the ranges the next pauses scan, page-aligned. The scans of those pauses carry the version this returns
+     * ({@link PauseScan#rangesVersion}): {@link #start}'s ranges are version 0, each call here the next.
+     */
+    public long ranges(List<AddressRange> ranges) {
         int n = fill(ranges);
         int result = GcPauseBinding.dpgc_set_ranges(rangeBuffer, n);
         if (result < 0) {
             throw new IllegalStateException("the GC-pause scans are not started");
         }
+        return ++rangesVersion;
     }
 
-    private int fill(List<long[]> ranges) {
+    private int fill(List<AddressRange> ranges) {
         if (ranges.size() > maxRanges) {
             throw new IllegalArgumentException(ranges.size() + " ranges, more than the " + maxRanges
                     + " a pause scans");
         }
         for (int i = 0; i < ranges.size(); i++) {
-            rangeBuffer.setLong(16L * i, ranges.get(i)[0]);
-            rangeBuffer.setLong(16L * i + 8, ranges.get(i)[1]);
+            rangeBuffer.setLong(16L * i, ranges.get(i).start());
+            rangeBuffer.setLong(16L * i + 8, ranges.get(i).end());
         }
         return ranges.size();
     }
@@ -120,7 +127,7 @@ public final class GcPauseScans {
             }
             long flags = r[7];
             scans.add(new PauseScan(r[0] == 1 ? PauseScan.Kind.START : PauseScan.Kind.END, r[1], r[2], r[3], ranges,
-                    r[6], (flags & 1) != 0, (flags & 4) != 0, (flags & 8) != 0, (int) r[8], r[9]));
+                    r[6], (flags & 1) != 0, (flags & 4) != 0, (flags & 8) != 0, (int) r[8], r[9], r[11]));
         }
         return new Drained(scans, skipped);
     }

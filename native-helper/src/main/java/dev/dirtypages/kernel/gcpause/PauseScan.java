@@ -19,9 +19,11 @@ import dev.dirtypages.kernel.pagemap.RegionVisitor;
  *                    pages (each page is reported once, by whichever scan reached it first)
  * @param errno       the errno of a failed {@code PAGEMAP_SCAN} (the scan stopped there), else 0
  * @param ioctls      {@code PAGEMAP_SCAN} calls issued
+ * @param rangesVersion which ranges it scanned: {@link GcPauseScans#ranges} says which version it set
  */
 public record PauseScan(Kind kind, long pause, long beginNanos, long endNanos, long[] ranges, long pages,
-                        boolean truncated, boolean held, boolean overlapped, int errno, long ioctls) {
+                        boolean truncated, boolean held, boolean overlapped, int errno, long ioctls,
+                        long rangesVersion) {
     /** Where in the pause the scan ran. */
     public enum Kind {
         /** In the GarbageCollectionStart hook, before the collection's work. */

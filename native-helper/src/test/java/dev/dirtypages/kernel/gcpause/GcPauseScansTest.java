@@ -1,5 +1,6 @@
 package dev.dirtypages.kernel.gcpause;
 
+import dev.dirtypages.kernel.AddressRange;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class GcPauseScansTest {
     void theStartScanReportsWhatWasWrittenBeforeThePauseAndReArmsIt() {
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
             tracker.track(m.address(), m.end());
-            scans = GcPauseScans.start(16, 1024, 64, List.of(new long[] {m.address(), m.end()}));
+            scans = GcPauseScans.start(16, 1024, 64, List.of(new AddressRange(m.address(), m.end())));
             BitSet written = pages(1, 5, 9, 10, 63);
             TestMemory.writePages(m, written, (byte) 7);
 
@@ -67,7 +68,7 @@ class GcPauseScansTest {
     void aFullBufferStopsTheScanAndLeavesTheRestWrittenForTheNextScan() {
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
             tracker.track(m.address(), m.end());
-            scans = GcPauseScans.start(16, 2, 64, List.of(new long[] {m.address(), m.end()}));
+            scans = GcPauseScans.start(16, 2, 64, List.of(new AddressRange(m.address(), m.end())));
             TestMemory.writePages(m, pages(1, 3, 5, 7, 9), (byte) 7);
 
             System.gc();
@@ -83,7 +84,7 @@ class GcPauseScansTest {
     void heldPausesScanNothingAndLeaveEveryPageWritten() {
         try (AnonymousMapping m = TestMemory.smallPages(64); WriteTracker tracker = WriteTracker.open()) {
             tracker.track(m.address(), m.end());
-            scans = GcPauseScans.start(16, 1024, 64, List.of(new long[] {m.address(), m.end()}));
+            scans = GcPauseScans.start(16, 1024, 64, List.of(new AddressRange(m.address(), m.end())));
             scans.held(true);
             TestMemory.writePages(m, pages(4, 8), (byte) 7);
 
