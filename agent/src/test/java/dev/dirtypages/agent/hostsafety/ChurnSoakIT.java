@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the free), and the blocks still tracked at the end are few (no registration outlives its free).
  */
 @EnabledIfUserfaultfd
+@Tag("soak")
 class ChurnSoakIT {
     static final double MINUTES = Double.parseDouble(System.getProperty("dirtypages.soak.minutes", "1"));
     static final String KINDS = "heap+direct";

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and the agent's {@code regions=}); each writer picks one at random for each batch.
  */
 @EnabledIfUserfaultfd
+@Tag("soak")
 class ConcurrentWritesIT {
     static final int THREADS = 4;
     static final int SECONDS = Integer.getInteger("dirtypages.load.seconds", 30);
