@@ -42,8 +42,6 @@ public final class GcEpochs implements PauseScanHooks {
     /** How long a pause waits for its JFR event before it is emitted with gcId 0. */
     static final long JOIN_WAIT_NANOS = 10_000_000_000L;
     private static final int AWAIT_MILLIS = 500;
-    /** How long the start waits for the JDK's pause events to stream (they come at JFR's flushes, each second). */
-    static final long STREAM_START_WAIT_NANOS = 5_000_000_000L;
     /** How long the exit waits for the last pauses' JFR events. */
     static final long EXIT_JOIN_WAIT_NANOS = 1_500_000_000L;
 
@@ -112,18 +110,11 @@ public final class GcEpochs implements PauseScanHooks {
         log.warn("gcepochs=true but no scans in GC pauses (" + problem + "); timer scans go on");
     }
 
-    /** Waits for the JDK's pause events to stream, then switches the pause scans on. */
+    /**
+     * Switches the pause scans on, at once: the stream of the JDK's pause events starts meanwhile, and the few
+     * pauses before its recording runs are scanned all the same (their JDK events never come: gcId 0).
+     */
     private boolean startScans() {
-        if (join.isPresent()) {
-            try {
-                if (!join.get().awaitStreaming(STREAM_START_WAIT_NANOS)) {
-                    log.warn("gcepochs: the jdk.GCPhasePause stream did not start in time; the first pauses may "
-                            + "carry gcId 0");
-                }
-            } catch (InterruptedException e) {
-                return false;   // stopped
-            }
-        }
         synchronized (this) {
             if (stopped) {
                 return false;

@@ -32,7 +32,6 @@ final class GcIdJoin implements AutoCloseable {
 
     private final Deque<JfrPause> pauses = new ArrayDeque<>();
     private final RecordingStream stream;
-    private boolean flushed;
 
     private GcIdJoin(RecordingStream stream) {
         this.stream = stream;
@@ -46,7 +45,6 @@ final class GcIdJoin implements AutoCloseable {
             stream.enable("jdk.GCPhasePause").withThreshold(Duration.ZERO);
             GcIdJoin join = new GcIdJoin(stream);
             stream.onEvent("jdk.GCPhasePause", join::onPause);
-            stream.onFlush(join::onFlush);
             // Not startAsync(): its thread is not a daemon, and would keep the JVM from exiting.
             Thread reader = new Thread(() -> {
                 try {
@@ -62,29 +60,6 @@ final class GcIdJoin implements AutoCloseable {
             log.warn("gcepochs: cannot stream jdk.GCPhasePause in process (" + e + "); pause scans carry gcId 0");
             return Optional.empty();
         }
-    }
-
-    private synchronized void onFlush() {
-        if (!flushed) {
-            flushed = true;
-            notifyAll();
-        }
-    }
-
-    /**
-     * Waits up to {@code timeoutNanos} for the stream's first flush: from then on every pause is in it. Pauses
-     * scanned before would find no JFR pause to join.
-     */
-    synchronized boolean awaitStreaming(long timeoutNanos) throws InterruptedException {
-        long deadline = System.nanoTime() + timeoutNanos;
-        while (!flushed) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            wait(Math.max(1, left / 1_000_000));
-        }
-        return true;
     }
 
     private void onPause(RecordedEvent event) {
