@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What gcepochs=true adds to garbage-collection pauses: each workload of samples/ run with a JFR recording and no
-# agent (jfr), with the agent (plain: interval=1s), and with the agent and gcepochs=true, interleaved with the
+# agent (jfr), with the agent (agent: its defaults, interval=1s), and with the agent and gcepochs=true, interleaved with the
 # order rotated every round. Reads the pauses from each run's recording (jdk.GCPhasePause: one event per
 # stop-the-world pause, all collectors) and, for gcepochs, what the two scans added to each pause
 # (dirtypages.GcWrites startScanTime + endScanTime, measured inside the pause). Writes one CSV row per run and
@@ -49,12 +49,12 @@ args_for() {
 flags_for() { # variant
     case "$1" in
         jfr) echo "-XX:StartFlightRecording=settings=$jfc,filename=$recording" ;;
-        plain) echo "-javaagent:$agent=interval=1s,log=off,file=$recording -Dworkload.awaitAgent=true" ;;
+        agent) echo "-javaagent:$agent=interval=1s,log=off,file=$recording -Dworkload.awaitAgent=true" ;;
         gcepochs) echo "-javaagent:$agent=interval=1s,log=off,gcepochs=true,file=$recording -Dworkload.awaitAgent=true" ;;
     esac
 }
 
-variants=(jfr plain gcepochs)
+variants=(jfr agent gcepochs)
 for w in $workloads; do
     for heap in $heaps; do
         for pair in $(seq 1 "$pairs"); do
