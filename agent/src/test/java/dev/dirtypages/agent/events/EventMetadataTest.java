@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The events are the contract consumers rely on: names, labels, descriptions, category and units. */
 class EventMetadataTest {
     private static final Set<String> CONTENT_TYPES = Set.of("jdk.jfr.MemoryAddress", "jdk.jfr.DataAmount",
-            "jdk.jfr.Timespan");
+            "jdk.jfr.Timespan", "jdk.jfr.Timestamp");
     /** Numeric fields that are counts or identifiers: JFR has no unit for them. */
     private static final Set<String> PLAIN_COUNTS = Set.of("scanId", "writtenPages", "assumedPages", "rangesFound",
             "rangesOmitted", "reregistered", "regions", "scans", "blockId", "rank", "gcId", "startScanId", "endScanId",
