@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dirtypages.agent.testapp.KnownOffHeapWrites;
+import dev.dirtypages.agent.testing.Await;
 import dev.dirtypages.agent.testing.ChildJvm;
 import dev.dirtypages.kernel.EnabledIfUserfaultfd;
 import java.nio.file.Files;
@@ -34,7 +35,12 @@ class ReportOfAKilledJvmIT {
                 .args("-cp", ChildJvm.testClasses().toString(), KnownOffHeapWrites.class.getName(), "direct",
                         Long.toString((1 << 20) + 777), "1000", "8", "20", "5")
                 .start();
-        child.awaitLine("ROUND 20 ", ChildJvm.TIMEOUT);
+        // Killed while it records: once JFR has started writing its repository (the application does not wait for
+        // the agent, so its first rounds may come before), and 20 rounds later.
+        Await.until(ChildJvm.TIMEOUT, () -> !chunks(repository).isEmpty(), () -> !child.isAlive(),
+                () -> "no chunk in the repository\n" + child.describe());
+        long written = child.stdout().lines().filter(l -> l.startsWith("ROUND ")).count();
+        child.awaitLine("ROUND " + (written + 20) + " ", ChildJvm.TIMEOUT);
         child.kill();
 
         // the recording file is left empty (or absent): one line
@@ -45,10 +51,7 @@ class ReportOfAKilledJvmIT {
                     r.stderr().trim(), r::toString);
         }
         // the repository's last chunk: read as far as JFR flushed it, or one line when cut inside an event
-        List<Path> chunks = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(repository)) {
-            files.filter(p -> p.toString().endsWith(".jfr")).forEach(chunks::add);
-        }
+        List<Path> chunks = chunks(repository);
         assertFalse(chunks.isEmpty(), "the killed JVM left no chunk in its repository");
         for (Path chunk : chunks) {
             ChildJvm.Result r = report(chunk);
@@ -61,6 +64,19 @@ class ReportOfAKilledJvmIT {
             assertTrue(r.stderr().startsWith("dirtypages: " + chunk + " is truncated"), r::toString);
             assertFalse(r.stderr().contains("Exception"), r::toString);
         }
+    }
+
+    private static List<Path> chunks(Path repository) throws java.io.IOException {
+        if (!Files.exists(repository)) {
+            return List.of();
+        }
+        List<Path> chunks = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(repository)) {
+            files.filter(p -> p.toString().endsWith(".jfr")).forEach(chunks::add);
+        } catch (java.io.UncheckedIOException e) {
+            return List.of();   // JFR removed a file while it was listed: look again
+        }
+        return chunks;
     }
 
     private ChildJvm.Result report(Path file) throws Exception {
