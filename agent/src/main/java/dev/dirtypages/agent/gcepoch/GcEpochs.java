@@ -168,9 +168,14 @@ public final class GcEpochs implements PauseScanHooks {
             }
         }
         if (drained.skippedPauses() > 0) {
+            String line = "gcepochs: " + drained.skippedPauses() + " pauses not scanned (the buffer was not drained in "
+                    + "time); their writes are reported by the next scan";
+            if (skippedPauses == 0) {
+                log.warn(line + "; further ones at log=debug");
+            } else {
+                log.debug(line);
+            }
             skippedPauses += drained.skippedPauses();
-            log.debug("gcepochs: " + drained.skippedPauses() + " pauses not scanned (the buffer was not drained in "
-                    + "time); their writes are reported by the next scan");
         }
         if (oldestVersion != Long.MAX_VALUE) {
             spansByVersion.headMap(Math.min(oldestVersion, spansByVersion.lastKey())).clear();

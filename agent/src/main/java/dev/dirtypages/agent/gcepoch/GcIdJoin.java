@@ -3,9 +3,10 @@ package dev.dirtypages.agent.gcepoch;
 import dev.dirtypages.agent.log.AgentLog;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
 
@@ -30,7 +31,11 @@ final class GcIdJoin implements AutoCloseable {
     /** The JFR pauses kept: enough for the windows waiting to be joined. */
     private static final int KEEP = 4096;
 
-    private final Deque<JfrPause> pauses = new ArrayDeque<>();
+    /**
+     * By start time: a window finds the pauses that may overlap it in O(log n), not by walking all of them (a
+     * few thousand, for each of the hundreds of windows waiting, at every drain, once cost more CPU than the scans).
+     */
+    private final TreeMap<Long, JfrPause> pauses = new TreeMap<>();
     private final RecordingStream stream;
 
     private GcIdJoin(RecordingStream stream) {
@@ -68,9 +73,12 @@ final class GcIdJoin implements AutoCloseable {
     }
 
     synchronized void add(JfrPause pause) {
-        pauses.addLast(pause);
+        long key = pause.beginEpochNanos();
+        while (pauses.putIfAbsent(key, pause) != null) {
+            key++;   // two pauses reported at the same nanosecond: keep both
+        }
         while (pauses.size() > KEEP) {
-            pauses.removeFirst();
+            pauses.pollFirstEntry();
         }
         notifyAll();
     }
@@ -94,7 +102,16 @@ final class GcIdJoin implements AutoCloseable {
 
     /** The JFR pause joined to the hooks' window {@code [begin, end]} (epoch nanoseconds), if it has arrived. */
     synchronized Optional<JfrPause> match(long beginEpochNanos, long endEpochNanos) {
-        return best(pauses, beginEpochNanos, endEpochNanos);
+        // Pauses do not overlap one another: those starting after the window's end cannot overlap it, and walking
+        // back from there, the first that ends before the window begins ends the search.
+        List<JfrPause> near = new ArrayList<>();
+        for (JfrPause p : pauses.headMap(endEpochNanos, true).descendingMap().values()) {
+            near.add(p);
+            if (p.endEpochNanos() < beginEpochNanos) {
+                break;
+            }
+        }
+        return best(near, beginEpochNanos, endEpochNanos);
     }
 
     /**

@@ -180,7 +180,8 @@ class GcEpochsIT {
             if (gc.start() < firstWindow || gc.start() > lastWindow || startScans.containsKey(gc.id())) {
                 continue;   // before the scans started, after they stopped (the JVM exiting), or joined
             }
-            assertTrue(scannedUnjoined.contains(gc.id()), "collection " + gc + " was not scanned");
+            assertTrue(scannedUnjoined.contains(gc.id()), "collection " + gc + " was not scanned; the agent said: "
+                    + run.stderrLines("gcepochs"));
             assertTrue(gc.id() < firstJoined || gc.id() > lastJoined, "collection " + gc + " was scanned but not "
                     + "joined, between joined ones (" + firstJoined + " to " + lastJoined + "); " + withoutJdkPause
                     + " unjoined pauses had no JDK pause");
