@@ -37,8 +37,8 @@ public final class GcEpochs implements PauseScanHooks {
     static final int MAX_RANGES = 1024;
     /** Written ranges the pauses between two drains may report: 24 bytes each, 12 MiB. */
     static final long MAX_REGIONS = 512 * 1024;
-    /** Scans between two drains: 512 pauses. */
-    static final int MAX_RECORDS = 1024;
+    /** Scans between two drains: 4096 pauses, in case the drain thread is kept off the CPU. */
+    static final int MAX_RECORDS = 8192;
     /** How long a pause waits for its JFR event before it is emitted with gcId 0. */
     static final long JOIN_WAIT_NANOS = 10_000_000_000L;
     private static final int AWAIT_MILLIS = 500;
