@@ -30,6 +30,9 @@
 #define PM_SCAN_WP_MATCHING (1ULL << 0)
 #define PM_SCAN_CHECK_WPASYNC (1ULL << 1)
 #define PAGE_IS_WRITTEN (1ULL << 1)
+#define PAGE_IS_PRESENT (1ULL << 3)
+#define PAGE_IS_SWAPPED (1ULL << 4)
+#define PAGE_IS_PFNZERO (1ULL << 5)
 
 struct uffdio_api { uint64_t api, features, ioctls; };
 struct uffdio_register { uint64_t start, len, mode, ioctls; };
@@ -63,7 +66,10 @@ static long scan(int pagemap, char *start, char *end, struct page_region *vec) {
         struct pm_scan_arg arg = {
             .size = sizeof arg, .flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
             .start = cursor, .end = (uint64_t) end, .vec = (uint64_t) vec, .vec_len = 512,
-            .category_mask = PAGE_IS_WRITTEN, .return_mask = PAGE_IS_WRITTEN,
+            // The agent's query (ScanQuery.COLLECT_AND_REARM): written pages that hold data, never a hole or the
+            // zero page.
+            .category_inverted = PAGE_IS_PFNZERO, .category_mask = PAGE_IS_WRITTEN | PAGE_IS_PFNZERO,
+            .category_anyof_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED, .return_mask = PAGE_IS_WRITTEN,
         };
         int n = ioctl(pagemap, PAGEMAP_SCAN, &arg);
         if (n < 0) die("PAGEMAP_SCAN");
