@@ -348,10 +348,10 @@ JNIEXPORT void dpgc_stop(void) {
 }
 
 /*
- * Sets the ranges the next pauses scan: count pairs start, end, and counts the call (the records of the pauses that
- * scan them carry the count). Returns 0, or -E2BIG beyond the capacity (the ranges and the count stay).
+ * Sets the ranges the next pauses scan: count pairs start, end. Returns their version (the records of the pauses
+ * that scan them carry it: 1 for the first call, 2, ...), or -E2BIG beyond the capacity (nothing changes).
  */
-JNIEXPORT int dpgc_set_ranges(const uint64_t *pairs, int count) {
+JNIEXPORT int64_t dpgc_set_ranges(const uint64_t *pairs, int count) {
     pthread_mutex_lock(&lock);
     if (count > range_capacity) {
         pthread_mutex_unlock(&lock);
@@ -359,9 +359,9 @@ JNIEXPORT int dpgc_set_ranges(const uint64_t *pairs, int count) {
     }
     memcpy(ranges, pairs, (size_t) count * 2 * sizeof *ranges);
     range_count = count;
-    ranges_version++;
+    int64_t version = (int64_t) ++ranges_version;
     pthread_mutex_unlock(&lock);
-    return 0;
+    return version;
 }
 
 /* While held (a consumer wants pages to stay WRITTEN), pauses are recorded but not scanned. */

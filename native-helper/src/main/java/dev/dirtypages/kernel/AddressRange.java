@@ -7,8 +7,4 @@ public record AddressRange(long start, long end) {
             throw new IllegalArgumentException(String.format("range [0x%x, 0x%x) ends before it starts", start, end));
         }
     }
-
-    public long size() {
-        return end - start;
-    }
 }

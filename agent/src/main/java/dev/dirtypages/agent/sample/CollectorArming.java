@@ -36,7 +36,7 @@ final class CollectorArming {
      * Collects the heap region {@code region}: measured spans through {@code tracker} to {@code measured}, young
      * spans whole to {@code young}, each after telling {@code emitter} the span's kind. A {@code complete} scan
      * (any but the timer's) measures free spans too: see {@link HeapLayout#forEachSpan}. Every span, with its kind
-     * and whether it was measured, goes to {@code spans}.
+     * and whether it was measured, goes to {@code spans} (when not null).
      *
      * @return the stretches registered again on the way
      */
@@ -44,7 +44,9 @@ final class CollectorArming {
                  RegionVisitor measured, RegionVisitor young, RepairListener repairs, List<KindedSpan> spans) {
         long[] reregistered = {0};
         layout.forEachSpan(region.start(), region.end(), complete, (start, end, kind, treatment) -> {
-            spans.add(new KindedSpan(start, end, kind, treatment == MemoryKind.Treatment.MEASURE));
+            if (spans != null) {
+                spans.add(new KindedSpan(start, end, kind, treatment == MemoryKind.Treatment.MEASURE));
+            }
             emitter.kind(kind);
             if (treatment == MemoryKind.Treatment.MEASURE) {
                 reregistered[0] += tracker.collect(start, end, measured, repairs).reregistered();

@@ -202,7 +202,8 @@ public final class Sampler {
             }
             long reregistered = 0;
             CollectorArming byCollector = collectorArming;
-            List<KindedSpan> spans = new ArrayList<>();
+            // Only the scans inside GC pauses read the spans: without them, the sampler does not keep them.
+            List<KindedSpan> spans = pauseHooks == null ? null : new ArrayList<>();
             for (TrackedRegion region : regions.list()) {
                 emitter.beginRegion(region.name());
                 boolean heap = region.kind() == RegionKind.HEAP;
@@ -218,12 +219,12 @@ public final class Sampler {
                         reregistered += byCollector.collect(regions.tracker(), region, trigger.mustBeComplete(), emitter,
                                 measured, young, repairListener(region), spans);
                     } else if (adaptive == null) {
-                        spans.add(wholeRegion(region));
+                        addWhole(spans, region);
                         CollectResult result = regions.tracker().collect(region.start(), region.end(), measured,
                                 repairListener(region));
                         reregistered += result.reregistered();
                     } else {
-                        spans.add(wholeRegion(region));
+                        addWhole(spans, region);
                         RegionVisitor assumed = listeners.isEmpty() ? emitter.assumed()
                                 : new RegionVisitorWithListeners(id, region, emitter.assumed());
                         reregistered += adaptive.collect(regions.tracker(), region, measured, assumed,
@@ -237,7 +238,9 @@ public final class Sampler {
             if (adaptive != null) {
                 adaptive.endScan();
             }
-            heapSpans = List.copyOf(spans);
+            if (spans != null) {
+                heapSpans = List.copyOf(spans);
+            }
             BlockSource source = blocks;
             if (source != null) {
                 reregistered += scanBlocks(id, source, emitting);
@@ -337,7 +340,7 @@ public final class Sampler {
 
     // ---- Scans made inside GC pauses (gcepochs=true; see dev.dirtypages.agent.gcepoch) ----
 
-    /** The spans of the last scan from Java; null before it. */
+    /** The spans of the last scan from Java since the pause scans started (only they read them); null before. */
     private volatile List<KindedSpan> heapSpans;
     /** Null unless gcepochs=true. */
     private volatile PauseScanHooks pauseHooks;
@@ -379,13 +382,14 @@ public final class Sampler {
         return whole;
     }
 
-    private static KindedSpan wholeRegion(TrackedRegion region) {
-        return new KindedSpan(region.start(), Pages.alignUp(region.end()), MemoryKind.HEAP, true);
+    private static void addWhole(List<KindedSpan> spans, TrackedRegion region) {
+        if (spans != null) {
+            spans.add(wholeRegion(region));
+        }
     }
 
-    /** Heap bytes tracked. */
-    public long trackedHeapBytes() {
-        return regions.trackedBytes();
+    private static KindedSpan wholeRegion(TrackedRegion region) {
+        return new KindedSpan(region.start(), Pages.alignUp(region.end()), MemoryKind.HEAP, true);
     }
 
     /**

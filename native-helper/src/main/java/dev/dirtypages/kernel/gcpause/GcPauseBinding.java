@@ -33,7 +33,7 @@ final class GcPauseBinding {
 
     static native void dpgc_stop();
 
-    static native int dpgc_set_ranges(Pointer pairs, int count);
+    static native long dpgc_set_ranges(Pointer pairs, int count);
 
     static native void dpgc_set_held(int held);
 

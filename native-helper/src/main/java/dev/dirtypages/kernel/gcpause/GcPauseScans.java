@@ -24,8 +24,6 @@ public final class GcPauseScans {
     private final Memory regionBuffer;
     private final Memory counts = new Memory(3 * Long.BYTES);
     private volatile boolean stopped;
-    /** The version of the ranges last set: counted in step with the library (see {@link #ranges}). */
-    private long rangesVersion;
 
     private GcPauseScans(int maxRanges, long maxRegions, int maxRecords) {
         this.maxRanges = maxRanges;
@@ -67,11 +65,11 @@ public final class GcPauseScans {
      */
     public long ranges(List<AddressRange> ranges) {
         int n = fill(ranges);
-        int result = GcPauseBinding.dpgc_set_ranges(rangeBuffer, n);
-        if (result < 0) {
+        long version = GcPauseBinding.dpgc_set_ranges(rangeBuffer, n);
+        if (version < 0) {
             throw new IllegalStateException("the GC-pause scans are not started");
         }
-        return ++rangesVersion;
+        return version;
     }
 
     private int fill(List<AddressRange> ranges) {
