@@ -213,14 +213,19 @@ public final class GcEpochs implements PauseScanHooks {
             scans.await(AWAIT_MILLIS);
             try {
                 sampler.drainPauseScans();
-                emitJoined(false);
+                sampler.whileRecording(() -> emitJoined(false));
             } catch (RuntimeException e) {
                 log.error("gcepochs: draining the pause scans failed, tracking continues: " + e);
             }
         }
     }
 
-    /** Emits the pauses whose JFR pause has arrived, and those that waited too long (all of them if {@code all}). */
+    /**
+     * Emits the pauses whose JFR pause has arrived, and those that waited too long (all of them if {@code all}).
+     * Called with the sampler's scan lock held, inside {@link Sampler#whileRecording} (or in JFR's last chunk end,
+     * before it ends the recordings): a pause taken out of {@link #pending} is emitted whole before JFR's last
+     * chunk can end, never dropped on the way.
+     */
     private void emitJoined(boolean all) {
         List<Pending> ready = new ArrayList<>();
         List<Optional<JfrPause>> matches = new ArrayList<>();
@@ -237,6 +242,7 @@ public final class GcEpochs implements PauseScanHooks {
                 // thread's buffer flushed late brings older events after newer ones.
                 boolean waitedEnough = System.nanoTime() - p.takenNanos > JOIN_WAIT_NANOS || join.isEmpty();
                 if (match.isPresent() || waitedEnough || all) {
+                    match.ifPresent(m -> join.get().claim(m));   // in pause order: the window holding it comes first
                     ready.add(p);
                     matches.add(match);
                     it.remove();
@@ -358,7 +364,7 @@ public final class GcEpochs implements PauseScanHooks {
         try {
             sampler.drainPauseScans();
             awaitLastPauses();
-            emitJoined(true);
+            sampler.whileRecording(() -> emitJoined(true));
         } catch (RuntimeException e) {
             log.debug("gcepochs: final drain failed: " + e);
         }

@@ -418,7 +418,27 @@ public final class Sampler {
         }
     }
 
-    /** Emits the {@code dirtypages.Scan} and {@code dirtypages.DirtyRange} events of a scan a GC pause made. */
+    /**
+     * Runs {@code emit} (pauses' events: {@link #emitPauseScan} and what goes with them) with the scan lock held,
+     * unless JFR's last chunk has ended: JFR's last chunk end, which takes the lock too, cannot come between a
+     * pause's scans and its summary.
+     *
+     * @return whether it ran
+     */
+    public boolean whileRecording(Runnable emit) {
+        synchronized (scanLock) {
+            if (recordingsEnded) {
+                return false;
+            }
+            emit.run();
+            return true;
+        }
+    }
+
+    /**
+     * Emits the {@code dirtypages.Scan} and {@code dirtypages.DirtyRange} events of a scan a GC pause made. Call it
+     * inside {@link #whileRecording}.
+     */
     public void emitPauseScan(PauseScanReport report, long gcId) {
         synchronized (scanLock) {
             if (recordingsEnded) {
