@@ -4,8 +4,10 @@ import dev.dirtypages.agent.log.AgentLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
@@ -36,9 +38,16 @@ final class GcIdJoin implements AutoCloseable {
      * few thousand, for each of the hundreds of windows waiting, at every drain, once cost more CPU than the scans).
      */
     private final TreeMap<Long, JfrPause> pauses = new TreeMap<>();
+    /**
+     * The pauses joined to a window already: each joins one window at most. A window that only touches a pause's
+     * end (seen under Parallel: a window with no JDK pause of its own, opened within the last microseconds of the
+     * JDK's pause before it, as JFR's clock tells them) must not join that pause too.
+     */
+    private final Set<JfrPause> claimed = new HashSet<>();
     private final RecordingStream stream;
 
-    private GcIdJoin(RecordingStream stream) {
+    /** {@code stream} null: pauses come through {@link #add} only (tests). */
+    GcIdJoin(RecordingStream stream) {
         this.stream = stream;
     }
 
@@ -78,7 +87,7 @@ final class GcIdJoin implements AutoCloseable {
             key++;   // two pauses reported at the same nanosecond: keep both
         }
         while (pauses.size() > KEEP) {
-            pauses.pollFirstEntry();
+            claimed.remove(pauses.pollFirstEntry().getValue());
         }
         notifyAll();
     }
@@ -100,18 +109,28 @@ final class GcIdJoin implements AutoCloseable {
         return true;
     }
 
-    /** The JFR pause joined to the hooks' window {@code [begin, end]} (epoch nanoseconds), if it has arrived. */
+    /**
+     * The JFR pause joined to the hooks' window {@code [begin, end]} (epoch nanoseconds), if it has arrived and no
+     * window claimed it before.
+     */
     synchronized Optional<JfrPause> match(long beginEpochNanos, long endEpochNanos) {
         // Pauses do not overlap one another: those starting after the window's end cannot overlap it, and walking
         // back from there, the first that ends before the window begins ends the search.
         List<JfrPause> near = new ArrayList<>();
         for (JfrPause p : pauses.headMap(endEpochNanos, true).descendingMap().values()) {
-            near.add(p);
+            if (!claimed.contains(p)) {
+                near.add(p);
+            }
             if (p.endEpochNanos() < beginEpochNanos) {
                 break;
             }
         }
         return best(near, beginEpochNanos, endEpochNanos);
+    }
+
+    /** Marks {@code pause} joined to a window: no later window joins it. */
+    synchronized void claim(JfrPause pause) {
+        claimed.add(pause);
     }
 
     /**
@@ -120,9 +139,9 @@ final class GcIdJoin implements AutoCloseable {
      * <p>No tolerance: the hooks' window holds its JFR pause (the window opens with the start scan, before the JDK's
      * pause timer starts, and closes after it stops), and cannot overlap another pause, which ran in another
      * safepoint. A window near a pause but overlapping none is either waiting for its own pause's event, or has none
-     * (HotSpot posts the JVMTI GC events around a few safepoints for which the JDK records no pause: seen under
-     * Parallel, about one window in a few hundred). A tolerance once joined such windows, and windows whose event
-     * had not come yet, to the pause before them (Parallel, pauses 2 ms apart).
+     * (on JDK 17 HotSpot posts the JVMTI GC events around a collection the GC locker skipped, a thread being in a
+     * JNI critical region; the JDK records no pause for it). A tolerance once joined such windows, and windows
+     * whose event had not come yet, to the pause before them (Parallel, pauses 2 ms apart).
      */
     static Optional<JfrPause> best(Iterable<JfrPause> candidates, long begin, long end) {
         JfrPause best = null;
@@ -159,6 +178,8 @@ final class GcIdJoin implements AutoCloseable {
 
     @Override
     public void close() {
-        stream.close();
+        if (stream != null) {
+            stream.close();
+        }
     }
 }

@@ -54,6 +54,19 @@ class GcIdJoinTest {
     }
 
     @Test
+    void aPauseJoinsOneWindowOnly() {
+        // Seen under Parallel on JDK 17: a window with no JDK pause of its own opened within the end of the JDK's
+        // pause before it, as JFR's clock tells them; that pause's own window had joined it already.
+        GcIdJoin join = new GcIdJoin(null);
+        JfrPause pause = new JfrPause(820_964_000, 822_634_000, 503, "GC Pause");
+        join.add(pause);
+        Optional<JfrPause> first = join.match(820_900_000, 822_724_000);
+        assertEquals(Optional.of(pause), first);
+        join.claim(first.orElseThrow());
+        assertTrue(join.match(822_630_000, 822_930_000).isEmpty());
+    }
+
+    @Test
     void theMonotonicOffsetTurnsNanoTimeIntoTheWallClock() {
         long offset = GcIdJoin.monotonicToEpochOffset();
         long wall = GcIdJoin.epochNanos(java.time.Instant.now());
