@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.zip.Deflater;
 
 /**
  * A child application for GC epochs: between two young collections it forces, it writes known pages of a
@@ -17,7 +18,10 @@ import java.util.TreeSet;
  * {@code ROUND <n> <t0> <t1> <t2> P <page,...> R <page,...>} with epoch nanoseconds before the writes (t0), after
  * them (t1) and after the collection (t2); {@code MOVED} if an array moved.
  *
- * <p>Usage: {@code GcEpochWrites <rounds> <pagesPerRound> <seed>}; needs {@code -XX:-UseCompressedOops}.
+ * <p>Usage: {@code GcEpochWrites <rounds> <pagesPerRound> <seed> [jni-critical]}; needs
+ * {@code -XX:-UseCompressedOops}. With {@code jni-critical}, a thread compresses all along, in and out of JNI
+ * critical regions (the {@link Deflater}'s), which holds collections off: on JDK 17 the GC locker then skips a
+ * requested collection, and HotSpot posts the JVMTI GC events around that safepoint all the same.
  */
 public final class GcEpochWrites {
     /**
@@ -35,6 +39,11 @@ public final class GcEpochWrites {
     public static void main(String[] args) throws Exception {
         long[] prim = new long[PRIM_LONGS];
         Object[] refs = new Object[REF_SLOTS];
+        if (args.length > 3 && args[3].equals("jni-critical")) {
+            Thread compressor = new Thread(GcEpochWrites::compressAllAlong, "jni-critical");
+            compressor.setDaemon(true);
+            compressor.start();
+        }
         int rounds = Integer.parseInt(args[0]);
         int perRound = Integer.parseInt(args[1]);
         Random random = new Random(Long.parseLong(args[2]));
@@ -89,6 +98,21 @@ public final class GcEpochWrites {
         while (young.getCollectionCount() == before) {
             for (int i = 0; i < 1000; i++) {
                 sink = new byte[256];
+            }
+        }
+    }
+
+    /** Compresses 64 KiB over and over: Deflater.deflate holds both arrays in a JNI critical region. */
+    private static void compressAllAlong() {
+        byte[] input = new byte[64 << 10];
+        byte[] output = new byte[128 << 10];
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        while (true) {
+            deflater.reset();
+            deflater.setInput(input);
+            deflater.finish();
+            while (!deflater.finished()) {
+                deflater.deflate(output);
             }
         }
     }
