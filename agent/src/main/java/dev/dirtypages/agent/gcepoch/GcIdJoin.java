@@ -4,10 +4,8 @@ import dev.dirtypages.agent.log.AgentLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingStream;
@@ -38,12 +36,6 @@ final class GcIdJoin implements AutoCloseable {
      * few thousand, for each of the hundreds of windows waiting, at every drain, once cost more CPU than the scans).
      */
     private final TreeMap<Long, JfrPause> pauses = new TreeMap<>();
-    /**
-     * The pauses joined to a window already: each joins one window at most. A window that only touches a pause's
-     * end (seen under Parallel: a window with no JDK pause of its own, opened within the last microseconds of the
-     * JDK's pause before it, as JFR's clock tells them) must not join that pause too.
-     */
-    private final Set<JfrPause> claimed = new HashSet<>();
     private final RecordingStream stream;
 
     /** {@code stream} null: pauses come through {@link #add} only (tests). */
@@ -87,7 +79,7 @@ final class GcIdJoin implements AutoCloseable {
             key++;   // two pauses reported at the same nanosecond: keep both
         }
         while (pauses.size() > KEEP) {
-            claimed.remove(pauses.pollFirstEntry().getValue());
+            pauses.pollFirstEntry();
         }
         notifyAll();
     }
@@ -118,9 +110,7 @@ final class GcIdJoin implements AutoCloseable {
         // back from there, the first that ends before the window begins ends the search.
         List<JfrPause> near = new ArrayList<>();
         for (JfrPause p : pauses.headMap(endEpochNanos, true).descendingMap().values()) {
-            if (!claimed.contains(p)) {
-                near.add(p);
-            }
+            near.add(p);
             if (p.endEpochNanos() < beginEpochNanos) {
                 break;
             }
@@ -128,9 +118,19 @@ final class GcIdJoin implements AutoCloseable {
         return best(near, beginEpochNanos, endEpochNanos);
     }
 
-    /** Marks {@code pause} joined to a window: no later window joins it. */
+    /**
+     * Takes {@code pause}, joined to a window, out of the candidates: each joins one window at most. A window that
+     * only touches a pause's end (seen under Parallel: a window with no JDK pause of its own, opened within the last
+     * microseconds of the JDK's pause before it, as JFR's clock tells them) must not join that pause too.
+     */
     synchronized void claim(JfrPause pause) {
-        claimed.add(pause);
+        // Its key is its start, or a little after for pauses reported at the same nanosecond (see add).
+        for (long key = pause.beginEpochNanos(); pauses.containsKey(key); key++) {
+            if (pauses.get(key) == pause) {
+                pauses.remove(key);
+                return;
+            }
+        }
     }
 
     /**

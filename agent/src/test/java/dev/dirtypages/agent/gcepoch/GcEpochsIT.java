@@ -43,8 +43,11 @@ class GcEpochsIT {
     private record Gc(long id, long start, String name) {
     }
 
-    /** A scan's time, epoch nanoseconds: a Java scan's, or a pause's from its start scan to its end scan. */
-    private record Window(long from, long to, long startScan) {
+    /**
+     * When a scan ran, epoch nanoseconds: a Java scan ({@code scanId} its own), or a pause from its start scan to its
+     * end scan ({@code scanId} its start scan's, {@code gcId} 0 when unjoined).
+     */
+    private record Window(long from, long to, long scanId, long gcId) {
     }
 
     /** What a check saw, beyond its assertions. */
@@ -151,7 +154,8 @@ class GcEpochsIT {
         int unjoinedStarts = 0;
         Set<Long> otherScans = new TreeSet<>();
         int unjoinedEnds = 0;
-        for (RecordedEvent scan : Recordings.events(jfr, "dirtypages.Scan")) {
+        List<RecordedEvent> scanEvents = Recordings.events(jfr, "dirtypages.Scan");
+        for (RecordedEvent scan : scanEvents) {
             String trigger = scan.getString("trigger");
             long gcId = scan.getLong("gcId");
             if (trigger.equals("gc-start") || trigger.equals("gc-end")) {
@@ -195,16 +199,22 @@ class GcEpochsIT {
         int withoutJdkPause = 0;
         long firstWindow = Long.MAX_VALUE;
         long lastWindow = Long.MIN_VALUE;
-        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.GcWrites")) {
+        List<RecordedEvent> gcWrites = Recordings.events(jfr, "dirtypages.GcWrites");
+        List<Window> pauseWindows = new ArrayList<>();
+        for (RecordedEvent e : gcWrites) {
             long from = Recordings.nanos(e.getInstant("pauseStart"));   // in milliseconds: the end widened by one
-            long to = from + e.getLong("pauseTime") + 1_000_000;
-            firstWindow = Math.min(firstWindow, from);
-            lastWindow = Math.max(lastWindow, to);
-            if (e.getLong("gcId") != 0) {
+            pauseWindows.add(new Window(from, from + e.getLong("pauseTime") + 1_000_000, e.getLong("startScanId"),
+                    e.getLong("gcId")));
+        }
+        for (Window w : pauseWindows) {
+            firstWindow = Math.min(firstWindow, w.from());
+            lastWindow = Math.max(lastWindow, w.to());
+            if (w.gcId() != 0) {
                 continue;
             }
             unjoinedWrites++;
-            List<Long> overlapped = jfrPauses.stream().filter(q -> q[0] <= to && q[1] >= from).map(q -> q[2]).toList();
+            List<Long> overlapped = jfrPauses.stream().filter(q -> q[0] <= w.to() && q[1] >= w.from())
+                    .map(q -> q[2]).toList();
             withoutJdkPause += overlapped.isEmpty() ? 1 : 0;
             scannedUnjoined.addAll(overlapped);
         }
@@ -223,16 +233,11 @@ class GcEpochsIT {
         // The other scans of the mutator's writes: from Java (the timer's, each second, which teaches the agent the
         // heap's layout; a chunk end's), in their events' time; and the pause windows, in theirs (GcWrites).
         List<Window> javaScans = new ArrayList<>();
-        for (RecordedEvent scan : Recordings.events(jfr, "dirtypages.Scan")) {
+        for (RecordedEvent scan : scanEvents) {
             if (otherScans.contains(scan.getLong("scanId"))) {
                 javaScans.add(new Window(Recordings.nanos(scan.getStartTime()), Recordings.nanos(scan.getEndTime()),
-                        scan.getLong("scanId")));
+                        scan.getLong("scanId"), 0));
             }
-        }
-        List<Window> pauseWindows = new ArrayList<>();
-        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.GcWrites")) {
-            long from = Recordings.nanos(e.getInstant("pauseStart"));   // in milliseconds: the end widened by one
-            pauseWindows.add(new Window(from, from + e.getLong("pauseTime") + 1_000_000, e.getLong("startScanId")));
         }
 
         int covered = 0;
@@ -263,12 +268,12 @@ class GcEpochsIT {
             Set<Long> before = new TreeSet<>();
             for (Window w : javaScans) {
                 if (w.to() > round.t0() && w.from() < round.t2()) {
-                    before.add(w.startScan());
+                    before.add(w.scanId());
                 }
             }
             for (Window w : pauseWindows) {
-                if (w.startScan() != start && w.to() > round.t0() && w.from() < round.t2()) {
-                    before.add(w.startScan());
+                if (w.scanId() != start && w.to() > round.t0() && w.from() < round.t2()) {
+                    before.add(w.scanId());
                 }
             }
             if (!before.isEmpty()) {
@@ -292,7 +297,7 @@ class GcEpochsIT {
 
         // One dirtypages.GcWrites per scanned collection, counting at least what the child wrote.
         Map<Long, RecordedEvent> writes = new HashMap<>();
-        for (RecordedEvent e : Recordings.events(jfr, "dirtypages.GcWrites")) {
+        for (RecordedEvent e : gcWrites) {
             if (e.getLong("gcId") == 0) {
                 continue;   // unjoined, at exit (counted above)
             }
@@ -303,7 +308,7 @@ class GcEpochsIT {
 
         // The pauses scan what the timer measures: young memory, which collector-aware arming leaves unarmed, is left
         // out once the agent knows the heap's layout (after its first scan).
-        assertTrue(Recordings.events(jfr, "dirtypages.GcWrites").stream().anyMatch(e -> e.getLong("unscannedBytes") > 0),
+        assertTrue(gcWrites.stream().anyMatch(e -> e.getLong("unscannedBytes") > 0),
                 "no pause left the unarmed young memory out");
         return checked;
     }
